@@ -1,0 +1,80 @@
+"""Writing results as a readable table, JSON or CSV — the same rows, three ways."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import click
+
+Format = Literal["table", "json", "csv"]
+
+
+def format_options(func: Any) -> Any:
+    """``--json`` / ``--csv`` flags; the default is a table."""
+    func = click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Output JSON.")(func)
+    return func
+
+
+def chosen_format(as_json: bool, as_csv: bool) -> Format:
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    return "json" if as_json else "csv" if as_csv else "table"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """A plain-text table, aligned by display width so Chinese names line up."""
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [
+        max([display_width(c), *(display_width(r[i]) for r in cells)]) for i, c in enumerate(columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        padded = [v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)]
+        return "  ".join(padded).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    *,
+    document: Any = None,
+) -> None:
+    """Print ``rows`` as a table or CSV, or ``document`` (default: the rows) as JSON."""
+    if fmt == "json":
+        payload = rows if document is None else document
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+    elif rows:
+        click.echo(render_table(rows, columns))
+    else:
+        click.echo("(nothing found)")

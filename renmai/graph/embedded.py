@@ -1,0 +1,338 @@
+"""The embedded store: a networkx MultiDiGraph kept in one JSON file.
+
+No server, no pickle. The file is JSON with one record per line, sorted, so
+that the same graph is always the same bytes and a diff of two versions reads
+well. Writes take an exclusive lock file, re-read the store if another process
+changed it, and replace the file atomically (temporary file, fsync, rename):
+a crash mid-write leaves the previous file intact, and two writers never lose
+each other's updates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from renmai.graph.model import Entity, Relationship, RelationshipId
+from renmai.graph.names import name_key
+from renmai.graph.plan import plan_write
+from renmai.graph.store import (
+    Counts,
+    Direction,
+    Neighbor,
+    Progress,
+    StoreError,
+    WriteSummary,
+)
+
+FORMAT = "renmai-graph"
+VERSION = 1
+#: How long a writer waits for another one to finish, in seconds.
+LOCK_TIMEOUT = 60.0
+
+
+def default_store_path() -> Path:
+    """``$RENMAI_STORE``, else ``renmai/graph.json`` under the user's data directory."""
+    if env := os.environ.get("RENMAI_STORE"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "renmai" / "graph.json"
+
+
+def _entity_record(entity: Entity) -> dict[str, Any]:
+    return entity.model_dump(mode="json", exclude_defaults=True)
+
+
+def _relationship_record(rel: Relationship) -> dict[str, Any]:
+    return rel.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+
+
+def _edge_key(rel_id: RelationshipId) -> str:
+    return str(rel_id)
+
+
+class EmbeddedStore:
+    """A store in one local file. See the module docstring for its guarantees."""
+
+    def __init__(self, path: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = Path(path).expanduser()
+        self.location = str(self.path)
+        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
+        self._stamp: tuple[int, int, int] | None = None
+        self._graph = nx.MultiDiGraph()
+        self._keys: dict[str, set[str]] = {}
+        if self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a directory, not a file")
+        if not self.path.parent.is_dir():
+            raise StoreError(f"store directory {self.path.parent} does not exist")
+        self._refresh()
+
+    # -- file ------------------------------------------------------------------
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _refresh(self) -> None:
+        """Re-read the file if it is not the version this process holds."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp and (stamp is not None or not self._graph):
+            return
+        graph = nx.MultiDiGraph()
+        if stamp is not None:
+            entities, relationships = self._read()
+            for entity in entities:
+                graph.add_node(entity.id, entity=entity)
+            for rel in relationships:
+                graph.add_edge(rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel)
+        self._graph = graph
+        self._keys = {}
+        for entity in self._iter_entities():
+            self._index(entity)
+        self._stamp = stamp
+
+    def _read(self) -> tuple[list[Entity], list[Relationship]]:
+        try:
+            with self.path.open(encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except PermissionError:
+            raise StoreError(f"cannot read store {self.path}: permission denied") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(
+                f"store {self.path} is corrupt or truncated ({exc}); the previous version, "
+                f"if any, is {self.path}.bak — move the broken file away to start again"
+            ) from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise StoreError(f"{self.path} is not a renmai store file")
+        if doc.get("version") != VERSION:
+            raise StoreError(f"store {self.path} has version {doc.get('version')}, expected {VERSION}")
+        try:
+            entities = [Entity.model_validate(r) for r in doc.get("entities", [])]
+            relationships = [Relationship.model_validate(r) for r in doc.get("relationships", [])]
+        except ValidationError as exc:
+            raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
+        return entities, relationships
+
+    def _serialize(self) -> bytes:
+        entity_lines = [
+            json.dumps(_entity_record(e), ensure_ascii=False, sort_keys=True)
+            for e in self._iter_entities()
+        ]
+        rel_lines = [
+            json.dumps(_relationship_record(r), ensure_ascii=False, sort_keys=True)
+            for r in self._iter_relationships()
+        ]
+        parts = [
+            f'{{"format": "{FORMAT}", "version": {VERSION},\n"entities": [\n',
+            ",\n".join(entity_lines),
+            '\n],\n"relationships": [\n',
+            ",\n".join(rel_lines),
+            "\n]}\n",
+        ]
+        return "".join(parts).encode("utf-8")
+
+    def _save(self) -> None:
+        data = self._serialize()
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if self.path.exists():
+                backup = Path(str(self.path) + ".bak")
+                backup.unlink(missing_ok=True)
+                # A hard link keeps the previous version at no copying cost.
+                os.link(self.path, backup)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise StoreError(f"cannot write store {self.path}: {exc.strerror or exc}") from None
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._stamp = self._file_stamp()
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+    # -- indexes ---------------------------------------------------------------
+    def _index(self, entity: Entity) -> None:
+        for key in entity.keys:
+            self._keys.setdefault(key, set()).add(entity.id)
+
+    def _unindex(self, entity: Entity) -> None:
+        for key in entity.keys:
+            ids = self._keys.get(key)
+            if ids:
+                ids.discard(entity.id)
+
+    def _iter_entities(self) -> Iterator[Entity]:
+        for node_id in sorted(self._graph.nodes):
+            yield self._graph.nodes[node_id]["entity"]
+
+    def _iter_relationships(self) -> Iterator[Relationship]:
+        rels = [data["relationship"] for _, _, data in self._graph.edges(data=True)]
+        yield from sorted(rels, key=lambda r: r.identity)
+
+    # -- protocol --------------------------------------------------------------
+    def write(
+        self,
+        entities: Sequence[Entity],
+        relationships: Sequence[Relationship],
+        *,
+        progress: Progress | None = None,
+    ) -> WriteSummary:
+        with self._transaction():
+            plan = plan_write(entities, relationships, self.get_many, self.get_relationships)
+            if not plan.summary.changed:
+                return plan.summary
+            for entity in plan.entities:
+                if entity.id in self._graph:
+                    self._unindex(self._graph.nodes[entity.id]["entity"])
+                self._graph.add_node(entity.id, entity=entity)
+                self._index(entity)
+            for rel in plan.relationships:
+                self._graph.add_edge(
+                    rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel
+                )
+            self._save()
+            if progress:
+                progress(len(plan.entities) + len(plan.relationships))
+            return plan.summary
+
+    def get(self, entity_id: str) -> Entity | None:
+        self._refresh()
+        node = self._graph.nodes.get(entity_id)
+        return node["entity"] if node else None
+
+    def get_many(self, entity_ids: Collection[str]) -> dict[str, Entity]:
+        self._refresh()
+        nodes = self._graph.nodes
+        return {i: nodes[i]["entity"] for i in entity_ids if i in nodes}
+
+    def find(self, name: str, kind: str | None = None) -> list[Entity]:
+        self._refresh()
+        ids = sorted(self._keys.get(name_key(name), ()))
+        found = [self._graph.nodes[i]["entity"] for i in ids]
+        return [e for e in found if kind is None or e.kind == kind]
+
+    def neighbors(
+        self,
+        entity_id: str,
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+    ) -> list[Neighbor]:
+        self._refresh()
+        if entity_id not in self._graph:
+            return []
+        edges: list[tuple[Any, bool]] = []
+        if direction in ("out", "both"):
+            edges += [(d, True) for _, _, d in self._graph.out_edges(entity_id, data=True)]
+        if direction in ("in", "both"):
+            edges += [(d, False) for _, _, d in self._graph.in_edges(entity_id, data=True)]
+        found = []
+        for data, outgoing in edges:
+            rel: Relationship = data["relationship"]
+            if types is not None and rel.type not in types:
+                continue
+            other = rel.other(entity_id)
+            found.append(Neighbor(rel, self._graph.nodes[other]["entity"], outgoing))
+        return sorted(found, key=lambda n: (n.relationship.identity, not n.outgoing))
+
+    def get_relationships(
+        self, ids: Collection[RelationshipId]
+    ) -> dict[RelationshipId, Relationship]:
+        self._refresh()
+        found = {}
+        for rel_id in ids:
+            data = self._graph.get_edge_data(rel_id.from_id, rel_id.to_id, key=_edge_key(rel_id))
+            if data:
+                found[rel_id] = data["relationship"]
+        return found
+
+    def delete_entity(self, entity_id: str) -> bool:
+        with self._transaction():
+            if entity_id not in self._graph:
+                return False
+            self._unindex(self._graph.nodes[entity_id]["entity"])
+            self._graph.remove_node(entity_id)
+            self._save()
+            return True
+
+    def delete_relationship(self, rel_id: RelationshipId) -> bool:
+        with self._transaction():
+            key = _edge_key(rel_id)
+            if not self._graph.has_edge(rel_id.from_id, rel_id.to_id, key=key):
+                return False
+            self._graph.remove_edge(rel_id.from_id, rel_id.to_id, key=key)
+            self._save()
+            return True
+
+    def counts(self) -> Counts:
+        self._refresh()
+        entities: dict[str, int] = {}
+        for _, data in self._graph.nodes(data=True):
+            kind = data["entity"].kind
+            entities[kind] = entities.get(kind, 0) + 1
+        rels: dict[str, int] = {}
+        for _, _, data in self._graph.edges(data=True):
+            rtype = data["relationship"].type
+            rels[rtype] = rels.get(rtype, 0) + 1
+        return Counts(dict(sorted(entities.items())), dict(sorted(rels.items())))
+
+    def entities(self, kind: str | None = None) -> Iterator[Entity]:
+        self._refresh()
+        return iter([e for e in self._iter_entities() if kind is None or e.kind == kind])
+
+    def relationships(self, type: str | None = None) -> Iterator[Relationship]:
+        self._refresh()
+        return iter([r for r in self._iter_relationships() if type is None or r.type == type])
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        self._refresh()
+        return self._graph.copy()
+
+    def close(self) -> None:
+        """Nothing to release: the lock is held only during a write."""
+
+
+class _Transaction:
+    """Exclusive lock for a read-modify-write; a failed write re-reads the file."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        try:
+            self.store._lock.acquire()
+        except Timeout:
+            raise StoreError(
+                f"store {self.store.path} is being written by another process; "
+                f"gave up after {self.store._lock.timeout:.0f} s"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock store {self.store.path}: {exc.strerror or exc}") from None
+        self.store._refresh()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is not None:
+                # Drop in-memory changes that did not reach the file.
+                self.store._stamp = None
+                self.store._graph = nx.MultiDiGraph()
+        finally:
+            self.store._lock.release()

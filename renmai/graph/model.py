@@ -1,0 +1,418 @@
+"""Entities and relationships, validated against :data:`~renmai.graph.schema.SCHEMA`.
+
+An :class:`Entity` or :class:`Relationship` that exists is valid: its kind is
+declared, its kind-specific properties are declared for that kind and have the
+declared types, and its dates are real dates. Whether a relationship's ends
+have kinds its type may join depends on the graph, and is checked by
+:func:`endpoint_problems` when the ends are known.
+
+>>> e = Entity(id="zhongshan", kind="City", name="中山市", properties={"level": "city"})
+>>> e.display_name
+'中山市'
+>>> Relationship(type="SISTER_CITY_OF", from_id="zhongshan", to_id="burnaby").ends
+('burnaby', 'zhongshan')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from renmai.graph.names import name_keys
+from renmai.graph.schema import SCHEMA, FieldSpec
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,199}$"
+_ID = re.compile(ID_PATTERN)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+Scalar = str | int | float | bool
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a record: the field it is in and what is wrong."""
+
+    field: str
+    message: str
+
+
+class SchemaViolation(ValueError):
+    """Raised when a record breaks the schema; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
+def check_date(value: str) -> str:
+    """Validate a partial ISO date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Partial dates sort correctly as strings, which is why they stay strings.
+
+    >>> check_date("2015-06")
+    '2015-06'
+    """
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    return value
+
+
+def _coerce_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        stripped = value.strip()
+        return check_date(stripped) if stripped else None
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_coerce_date)]
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"{value!r} is not an id: use lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+EntityId = Annotated[str, BeforeValidator(lambda v: _check_id(str(v).strip()))]
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+class Source(BaseModel):
+    """Where a fact comes from: the document and the sentence or excerpt."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document: str = Field(min_length=1)
+    excerpt: str | None = None
+    locator: str | None = None
+    date: PartialDate | None = None
+    url: str | None = None
+
+    @property
+    def identity(self) -> tuple[str, str | None, str | None]:
+        return (self.document, self.excerpt, self.locator)
+
+
+def _check_value(spec: FieldSpec, value: Any) -> Any:
+    """Coerce ``value`` to the field's declared type, or raise ``ValueError``."""
+    if spec.type == "date":
+        coerced = _coerce_date(value)
+        if not isinstance(coerced, str):
+            raise ValueError(f"{value!r} is not a date")
+        return coerced
+    if spec.type == "number":
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a number")
+        if isinstance(value, int | float):
+            return value
+        try:
+            number = float(str(value).replace(",", "").strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        return int(number) if number.is_integer() else number
+    if spec.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().casefold()
+        if text in ("true", "yes", "1", "是", "y"):
+            return True
+        if text in ("false", "no", "0", "否", "n"):
+            return False
+        raise ValueError(f"{value!r} is not yes/no")
+    if spec.type == "enum":
+        text = str(value).strip()
+        if text not in spec.values:
+            raise ValueError(f"{text!r} is not one of {', '.join(spec.values)}")
+        return text
+    if spec.type == "ref":
+        return _check_id(str(value).strip())
+    if spec.type == "list":
+        if isinstance(value, str):
+            raise ValueError("expected a list")
+        return [str(v) for v in value]
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not text")
+    return str(value)
+
+
+def _check_properties(
+    owner: str, fields: Mapping[str, FieldSpec], properties: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Problem]]:
+    checked: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in properties.items():
+        spec = fields.get(name)
+        if spec is None:
+            known = ", ".join(fields) or "none"
+            problems.append(Problem(name, f"not a field of {owner} (its fields: {known})"))
+            continue
+        if value is None or value == "":
+            continue
+        try:
+            checked[name] = _check_value(spec, value)
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc)))
+    for name, spec in fields.items():
+        if spec.required and name not in checked:
+            problems.append(Problem(name, f"required for {owner}"))
+    return dict(sorted(checked.items())), problems
+
+
+class Entity(BaseModel):
+    """A thing in the graph: a country, city, association, person, project …"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: EntityId
+    kind: str
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    aliases: list[str] = []
+    tags: list[str] = []
+    description: str | None = None
+    #: One of "us": the home city and its offices, where queries start.
+    home: bool = False
+    properties: dict[str, Any] = {}
+    sources: list[Source] = []
+
+    @field_validator("name", "name_en", "description", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() or None if isinstance(value, str) else value
+
+    @field_validator("aliases", "tags", mode="after")
+    @classmethod
+    def _dedupe(cls, values: list[str]) -> list[str]:
+        return _unique(v.strip() for v in values)
+
+    @model_validator(mode="after")
+    def _against_schema(self) -> Entity:
+        if not SCHEMA.has_entity_kind(self.kind):
+            known = ", ".join(SCHEMA.entity_kind_names)
+            raise SchemaViolation([Problem("kind", f"unknown kind {self.kind!r} (known: {known})")])
+        kind = SCHEMA.entity_kind(self.kind)
+        checked, problems = _check_properties(self.kind, kind.fields, self.properties)
+        if problems:
+            raise SchemaViolation(problems)
+        object.__setattr__(self, "properties", checked)
+        object.__setattr__(self, "aliases", [a for a in self.aliases if a != self.name])
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def all_names(self) -> list[str]:
+        """The name, the English name and every alias."""
+        return _unique([self.name, self.name_en or "", *self.aliases])
+
+    @property
+    def keys(self) -> list[str]:
+        """Name keys under which this entity is found (see :mod:`renmai.graph.names`)."""
+        return name_keys(self.all_names)
+
+    def public(self) -> Entity:
+        """This entity without its personal-data fields (contact details)."""
+        personal = personal_fields(self.kind)
+        if not personal & self.properties.keys():
+            return self
+        props = {k: v for k, v in self.properties.items() if k not in personal}
+        return self.model_copy(update={"properties": props})
+
+
+class Relationship(BaseModel):
+    """A typed, dated, sourced link between two entities."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    type: str
+    from_id: EntityId = Field(alias="from")
+    to_id: EntityId = Field(alias="to")
+    #: Tells apart two relationships of one type between the same ends (two
+    #: posts held at one organization, say). Usually empty.
+    key: str = ""
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    properties: dict[str, Any] = {}
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _against_schema(self) -> Relationship:
+        if not SCHEMA.has_relationship_kind(self.type):
+            known = ", ".join(SCHEMA.relationship_kind_names)
+            raise SchemaViolation(
+                [Problem("type", f"unknown relationship kind {self.type!r} (known: {known})")]
+            )
+        kind = SCHEMA.relationship_kind(self.type)
+        checked, problems = _check_properties(self.type, kind.fields, self.properties)
+        if self.since and self.until and self.until < self.since:
+            problems.append(Problem("until", f"{self.until} is before since {self.since}"))
+        if self.from_id == self.to_id:
+            problems.append(Problem("to", "a relationship cannot join an entity to itself"))
+        if problems:
+            raise SchemaViolation(problems)
+        object.__setattr__(self, "properties", checked)
+        if kind.symmetric and self.to_id < self.from_id:
+            # Symmetric kinds are stored once, ends in id order, so that A-B and
+            # B-A load as the same relationship.
+            swapped_from, swapped_to = self.to_id, self.from_id
+            object.__setattr__(self, "from_id", swapped_from)
+            object.__setattr__(self, "to_id", swapped_to)
+        return self
+
+    @property
+    def ends(self) -> tuple[str, str]:
+        return (self.from_id, self.to_id)
+
+    @property
+    def identity(self) -> RelationshipId:
+        return RelationshipId(self.type, self.from_id, self.to_id, self.key)
+
+    def other(self, entity_id: str) -> str:
+        """The end that is not ``entity_id``."""
+        return self.to_id if entity_id == self.from_id else self.from_id
+
+
+class RelationshipId(NamedTuple):
+    """What makes a relationship the same one on a second load."""
+
+    type: str
+    from_id: str
+    to_id: str
+    key: str = ""
+
+    def __str__(self) -> str:
+        suffix = f"#{self.key}" if self.key else ""
+        return f"{self.from_id}-[{self.type}{suffix}]->{self.to_id}"
+
+
+def personal_fields(kind: str) -> set[str]:
+    """Names of the fields of ``kind`` that hold personal data."""
+    return {n for n, spec in SCHEMA.entity_kind(kind).fields.items() if spec.personal}
+
+
+def endpoint_problems(rel: Relationship, from_kind: str | None, to_kind: str | None) -> list[Problem]:
+    """What is wrong with joining ``rel``'s ends, given their kinds (None: not found)."""
+    problems = []
+    if from_kind is None:
+        problems.append(Problem("from", f"no entity with id {rel.from_id!r}"))
+    if to_kind is None:
+        problems.append(Problem("to", f"no entity with id {rel.to_id!r}"))
+    if from_kind and to_kind and not SCHEMA.relationship_kind(rel.type).allows(from_kind, to_kind):
+        kind = SCHEMA.relationship_kind(rel.type)
+        problems.append(
+            Problem(
+                "type",
+                f"{rel.type} may not join {from_kind} to {to_kind} "
+                f"(it joins {'/'.join(kind.from_kinds)} to {'/'.join(kind.to_kinds)})",
+            )
+        )
+    return problems
+
+
+def problems_of(error: ValidationError) -> list[Problem]:
+    """Flatten a pydantic error into problems, one per field, schema ones included."""
+    problems: list[Problem] = []
+    for detail in error.errors():
+        cause = (detail.get("ctx") or {}).get("error")
+        if isinstance(cause, SchemaViolation):
+            problems.extend(cause.problems)
+            continue
+        loc = [str(part) for part in detail["loc"]]
+        if loc and loc[0] == "properties" and len(loc) > 1:
+            loc = loc[1:]
+        field = ".".join(loc) or "record"
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        problems.append(Problem(field, message))
+    return problems
+
+
+def _merge_sources(old: Sequence[Source], new: Sequence[Source]) -> list[Source]:
+    seen = {s.identity: s for s in old}
+    for source in new:
+        seen.setdefault(source.identity, source)
+    return list(seen.values())
+
+
+def merge_entity(old: Entity, new: Entity) -> Entity:
+    """``new`` laid over ``old``: given values replace, lists and sources accumulate.
+
+    A renamed entity keeps its old name as an alias, so that lookups by the old
+    name still find it. Merging the same data twice gives the same entity.
+    """
+    if old.kind != new.kind:
+        raise SchemaViolation(
+            [Problem("kind", f"{old.id!r} is already a {old.kind}, not a {new.kind}")]
+        )
+    aliases = _unique([*old.aliases, *new.aliases, old.name])
+    return Entity(
+        id=old.id,
+        kind=old.kind,
+        name=new.name,
+        name_en=new.name_en or old.name_en,
+        aliases=[a for a in aliases if a != new.name],
+        tags=_unique([*old.tags, *new.tags]),
+        description=new.description or old.description,
+        home=old.home or new.home,
+        properties={**old.properties, **new.properties},
+        sources=_merge_sources(old.sources, new.sources),
+    )
+
+
+def merge_relationship(old: Relationship, new: Relationship) -> Relationship:
+    """``new`` laid over ``old``, as :func:`merge_entity` does for entities."""
+    return Relationship(
+        type=old.type,
+        from_id=old.from_id,
+        to_id=old.to_id,
+        key=old.key,
+        since=new.since or old.since,
+        until=new.until or old.until,
+        properties={**old.properties, **new.properties},
+        sources=_merge_sources(old.sources, new.sources),
+    )
+
+
+def implied_relationships(entity: Entity) -> list[Relationship]:
+    """Relationships that the entity's reference fields imply (a city's country …)."""
+    kind = SCHEMA.entity_kind(entity.kind)
+    implied = []
+    for field_name, spec in kind.fields.items():
+        target = entity.properties.get(field_name)
+        if spec.implies and target and target != entity.id:
+            implied.append(
+                Relationship(
+                    type=spec.implies, from_id=entity.id, to_id=target, sources=entity.sources
+                )
+            )
+    return implied

@@ -1,0 +1,151 @@
+"""The store protocol: what every store (embedded file, Neo4j) offers.
+
+Queries, loaders and views talk to a :class:`Store`; they never know which
+one. Both implementations pass the same contract tests (``tests/test_store_contract.py``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple, Protocol, runtime_checkable
+
+import networkx as nx
+
+from renmai.errors import RenmaiError
+from renmai.graph.model import Entity, Problem, Relationship, RelationshipId
+
+Direction = Literal["out", "in", "both"]
+Outcome = Literal["created", "updated", "unchanged"]
+Progress = Callable[[int], None]
+
+
+class StoreError(RenmaiError):
+    """A store cannot be opened, read or written: one line for the user."""
+
+
+class IntegrityError(StoreError):
+    """A write was refused before anything was written (dangling ends, wrong kinds)."""
+
+    def __init__(self, problems: Sequence[tuple[str, Problem]]) -> None:
+        #: (record, problem) pairs; record names the entity or relationship.
+        self.problems = list(problems)
+        lines = [f"{record}: {p.field}: {p.message}" for record, p in self.problems]
+        super().__init__(f"{len(lines)} problem(s), nothing written:\n" + "\n".join(lines))
+
+
+class Neighbor(NamedTuple):
+    """One relationship seen from an entity, and the entity at its other end."""
+
+    relationship: Relationship
+    entity: Entity
+    #: True when the relationship points away from the entity asked about.
+    outgoing: bool
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, per entity kind and relationship type."""
+
+    entities: dict[str, Counter[Outcome]] = field(default_factory=dict)
+    relationships: dict[str, Counter[Outcome]] = field(default_factory=dict)
+
+    def count(self, section: Literal["entities", "relationships"], kind: str, outcome: Outcome) -> None:
+        getattr(self, section).setdefault(kind, Counter())[outcome] += 1
+
+    def total(self, outcome: Outcome) -> int:
+        return sum(c[outcome] for c in [*self.entities.values(), *self.relationships.values()])
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.total("created") or self.total("updated"))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Entities by kind and relationships by type."""
+
+    entities: dict[str, int]
+    relationships: dict[str, int]
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"entities": dict(self.entities), "relationships": dict(self.relationships)}
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A graph of entities and relationships that can be read and written."""
+
+    #: Short description for messages, e.g. the file path or the Neo4j URI.
+    location: str
+
+    def write(
+        self,
+        entities: Sequence[Entity],
+        relationships: Sequence[Relationship],
+        *,
+        progress: Progress | None = None,
+    ) -> WriteSummary:
+        """Upsert entities and relationships (see :mod:`renmai.graph.plan`).
+
+        Every relationship's ends must exist, in the store or in ``entities``,
+        with kinds its type may join; otherwise :class:`IntegrityError` is raised
+        and nothing is written. Writing the same data twice changes nothing.
+        """
+        ...
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        ...
+
+    def get_many(self, entity_ids: Collection[str]) -> dict[str, Entity]:
+        """The entities with these ids that exist, by id."""
+        ...
+
+    def find(self, name: str, kind: str | None = None) -> list[Entity]:
+        """Entities whose name, English name or an alias has the same key as ``name``."""
+        ...
+
+    def neighbors(
+        self,
+        entity_id: str,
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+    ) -> list[Neighbor]:
+        """The relationships of an entity, with the entities at their other ends."""
+        ...
+
+    def get_relationships(self, ids: Collection[RelationshipId]) -> dict[RelationshipId, Relationship]:
+        """The relationships with these identities that exist."""
+        ...
+
+    def delete_entity(self, entity_id: str) -> bool:
+        """Delete an entity and its relationships; False when there was none."""
+        ...
+
+    def delete_relationship(self, rel_id: RelationshipId) -> bool:
+        """Delete one relationship; False when there was none."""
+        ...
+
+    def counts(self) -> Counts:
+        """Entities by kind and relationships by type."""
+        ...
+
+    def entities(self, kind: str | None = None) -> Iterator[Entity]:
+        """Every entity (of one kind), in id order."""
+        ...
+
+    def relationships(self, type: str | None = None) -> Iterator[Relationship]:
+        """Every relationship (of one type), in identity order."""
+        ...
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph: nodes keyed by id with ``entity`` data, edges keyed by
+        ``str(identity)`` with ``relationship`` data."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and locks."""
+        ...
