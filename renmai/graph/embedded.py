@@ -20,9 +20,10 @@ from typing import Any
 import networkx as nx
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 
 from renmai.graph.model import Entity, Relationship, RelationshipId
-from renmai.graph.names import name_key
+from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import plan_write
 from renmai.graph.store import (
     Counts,
@@ -237,6 +238,46 @@ class EmbeddedStore:
         types: Collection[str] | None = None,
     ) -> list[Neighbor]:
         self._refresh()
+        return self._neighbors(entity_id, direction, types)
+
+    def neighbors_many(
+        self,
+        entity_ids: Collection[str],
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+    ) -> dict[str, list[Neighbor]]:
+        self._refresh()
+        return {i: self._neighbors(i, direction, types) for i in entity_ids if i in self._graph}
+
+    def homes(self) -> list[Entity]:
+        return [e for e in self.entities() if e.home]
+
+    def search_candidates(self, text: str, kind: str | None = None, limit: int = 50) -> list[Entity]:
+        self._refresh()
+        wanted = name_keys([text])
+        ids: set[str] = set()
+        for key, key_ids in self._keys.items():
+            if any(w in key or key in w for w in wanted):
+                ids |= key_ids
+        if len(ids) < limit:
+            ids |= {i for key, key_ids in self._fuzzy_keys(wanted, limit) for i in key_ids}
+        found = [self._graph.nodes[i]["entity"] for i in sorted(ids)]
+        return [e for e in found if kind is None or e.kind == kind]
+
+    def _fuzzy_keys(self, wanted: list[str], limit: int) -> list[tuple[str, set[str]]]:
+        """Keys within a small edit distance of a wanted key (typos)."""
+        close = []
+        for w in wanted:
+            for key, _, _ in process.extract(
+                w, list(self._keys), scorer=fuzz.ratio, limit=limit, score_cutoff=70
+            ):
+                close.append((key, self._keys[key]))
+        return close
+
+    def _neighbors(
+        self, entity_id: str, direction: Direction, types: Collection[str] | None
+    ) -> list[Neighbor]:
         if entity_id not in self._graph:
             return []
         edges: list[tuple[Any, bool]] = []

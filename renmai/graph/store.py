@@ -117,6 +117,27 @@ class Store(Protocol):
         """The relationships of an entity, with the entities at their other ends."""
         ...
 
+    def neighbors_many(
+        self,
+        entity_ids: Collection[str],
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+    ) -> dict[str, list[Neighbor]]:
+        """:meth:`neighbors` of many entities in one round trip, by id (graph walks
+        expand a whole frontier at once this way)."""
+        ...
+
+    def homes(self) -> list[Entity]:
+        """The home entities ("us"), where queries start by default."""
+        ...
+
+    def search_candidates(self, text: str, kind: str | None = None, limit: int = 50) -> list[Entity]:
+        """Entities whose names may match ``text`` (a superset, unranked): the
+        embedded store scans name keys, Neo4j asks its fulltext index. Ranking is
+        the query layer's job, so both stores rank alike."""
+        ...
+
     def get_relationships(self, ids: Collection[RelationshipId]) -> dict[RelationshipId, Relationship]:
         """The relationships with these identities that exist."""
         ...
