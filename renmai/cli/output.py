@@ -46,7 +46,8 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     """A plain-text table, aligned by display width so Chinese names line up."""
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [
-        max([display_width(c), *(display_width(r[i]) for r in cells)]) for i, c in enumerate(columns)
+        max([display_width(c), *(display_width(r[i]) for r in cells)])
+        for i, c in enumerate(columns)
     ]
 
     def line(values: Sequence[str]) -> str:

@@ -95,7 +95,9 @@ class EmbeddedStore:
             for entity in entities:
                 graph.add_node(entity.id, entity=entity)
             for rel in relationships:
-                graph.add_edge(rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel)
+                graph.add_edge(
+                    rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel
+                )
         self._graph = graph
         self._keys = {}
         for entity in self._iter_entities():
@@ -116,7 +118,9 @@ class EmbeddedStore:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise StoreError(f"{self.path} is not a renmai store file")
         if doc.get("version") != VERSION:
-            raise StoreError(f"store {self.path} has version {doc.get('version')}, expected {VERSION}")
+            raise StoreError(
+                f"store {self.path} has version {doc.get('version')}, expected {VERSION}"
+            )
         try:
             entities = [Entity.model_validate(r) for r in doc.get("entities", [])]
             relationships = [Relationship.model_validate(r) for r in doc.get("relationships", [])]
@@ -253,7 +257,9 @@ class EmbeddedStore:
     def homes(self) -> list[Entity]:
         return [e for e in self.entities() if e.home]
 
-    def search_candidates(self, text: str, kind: str | None = None, limit: int = 50) -> list[Entity]:
+    def search_candidates(
+        self, text: str, kind: str | None = None, limit: int = 50
+    ) -> list[Entity]:
         self._refresh()
         wanted = name_keys([text])
         ids: set[str] = set()
@@ -366,7 +372,9 @@ class _Transaction:
                 f"gave up after {self.store._lock.timeout:.0f} s"
             ) from None
         except OSError as exc:
-            raise StoreError(f"cannot lock store {self.store.path}: {exc.strerror or exc}") from None
+            raise StoreError(
+                f"cannot lock store {self.store.path}: {exc.strerror or exc}"
+            ) from None
         self.store._refresh()
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -321,7 +321,9 @@ def personal_fields(kind: str) -> set[str]:
     return {n for n, spec in SCHEMA.entity_kind(kind).fields.items() if spec.personal}
 
 
-def endpoint_problems(rel: Relationship, from_kind: str | None, to_kind: str | None) -> list[Problem]:
+def endpoint_problems(
+    rel: Relationship, from_kind: str | None, to_kind: str | None
+) -> list[Problem]:
     """What is wrong with joining ``rel``'s ends, given their kinds (None: not found)."""
     problems = []
     if from_kind is None:

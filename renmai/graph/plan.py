@@ -45,7 +45,9 @@ def _outcome(old: object | None, merged: object) -> Outcome:
     return "unchanged" if old == merged else "updated"
 
 
-def _collapse_entities(entities: Sequence[Entity]) -> tuple[dict[str, Entity], list[tuple[str, Problem]]]:
+def _collapse_entities(
+    entities: Sequence[Entity],
+) -> tuple[dict[str, Entity], list[tuple[str, Problem]]]:
     """Merge repeated ids within one batch, as two loads of them would."""
     batch: dict[str, Entity] = {}
     problems: list[tuple[str, Problem]] = []

@@ -292,8 +292,7 @@ SCHEMA = Schema(
         EntityKind(
             name="Consulate",
             label_zh="领馆",
-            description="A foreign consulate (or consulate general) and the country it "
-            "represents.",
+            description="A foreign consulate (or consulate general) and the country it represents.",
             agent=True,
             fields={
                 "country": FieldSpec(

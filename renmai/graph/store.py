@@ -51,7 +51,9 @@ class WriteSummary:
     entities: dict[str, Counter[Outcome]] = field(default_factory=dict)
     relationships: dict[str, Counter[Outcome]] = field(default_factory=dict)
 
-    def count(self, section: Literal["entities", "relationships"], kind: str, outcome: Outcome) -> None:
+    def count(
+        self, section: Literal["entities", "relationships"], kind: str, outcome: Outcome
+    ) -> None:
         getattr(self, section).setdefault(kind, Counter())[outcome] += 1
 
     def total(self, outcome: Outcome) -> int:
@@ -132,13 +134,17 @@ class Store(Protocol):
         """The home entities ("us"), where queries start by default."""
         ...
 
-    def search_candidates(self, text: str, kind: str | None = None, limit: int = 50) -> list[Entity]:
+    def search_candidates(
+        self, text: str, kind: str | None = None, limit: int = 50
+    ) -> list[Entity]:
         """Entities whose names may match ``text`` (a superset, unranked): the
         embedded store scans name keys, Neo4j asks its fulltext index. Ranking is
         the query layer's job, so both stores rank alike."""
         ...
 
-    def get_relationships(self, ids: Collection[RelationshipId]) -> dict[RelationshipId, Relationship]:
+    def get_relationships(
+        self, ids: Collection[RelationshipId]
+    ) -> dict[RelationshipId, Relationship]:
         """The relationships with these identities that exist."""
         ...
 

@@ -1,0 +1,96 @@
+"""Shared fixtures: the two stores, and a real Neo4j server for the session.
+
+The Neo4j server is started once per test session by ``scripts/neo4j_server.py``
+(Neo4j Community assembled from Maven Central), unless ``NEO4J_URI`` points at
+a server already. With ``RENMAI_REQUIRE_NEO4J=1`` (as ``.ci/run`` sets) a server
+that cannot start fails the tests that need it; it never becomes a skip.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Neo4jTarget:
+    uri: str
+    username: str
+    password: str
+    #: The server the session started, or None for one given by NEO4J_URI.
+    server: Any = None
+
+
+def _server_module() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "neo4j_server", ROOT / "scripts" / "neo4j_server.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["neo4j_server"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def neo4j_target() -> Iterator[Neo4jTarget]:
+    """A reachable Neo4j: the one in NEO4J_URI, or one started for this session."""
+    if uri := os.environ.get("NEO4J_URI"):
+        yield Neo4jTarget(
+            uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        )
+        return
+    module = _server_module()
+    try:
+        server = module.Neo4jServer()
+        server.start()
+    except Exception as exc:
+        message = f"could not start the Neo4j test server: {exc}"
+        if os.environ.get("RENMAI_REQUIRE_NEO4J") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message + " (set RENMAI_REQUIRE_NEO4J=1 to make this a failure)")
+    try:
+        yield Neo4jTarget(server.uri, server.username, server.password, server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_target: Neo4jTarget) -> Iterator[Store]:
+    """A Neo4j store on an empty database."""
+    from renmai.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(
+        neo4j_target.uri, username=neo4j_target.username, password=neo4j_target.password
+    )
+    store.clear()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path: Path) -> Store:
+    """An embedded store in a fresh file."""
+    return EmbeddedStore(tmp_path / "graph.json")
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest) -> Store:
+    """Each store in turn: the contract tests run against both."""
+    if request.param == "neo4j":
+        request.applymarker(pytest.mark.neo4j)
+    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]

@@ -1,0 +1,239 @@
+"""The store contract: the same tests against the embedded store and a real Neo4j."""
+
+from __future__ import annotations
+
+import pytest
+
+from renmai.graph.model import Entity, Relationship, RelationshipId, Source
+from renmai.graph.store import IntegrityError, Store
+
+SRC = Source(document="测试文档", excerpt="中山市与本拿比市结为友好城市", locator="line 1")
+
+
+def _entities() -> list[Entity]:
+    return [
+        Entity(id="china", kind="Country", name="中国", name_en="China"),
+        Entity(id="canada", kind="Country", name="加拿大", name_en="Canada"),
+        Entity(
+            id="zhongshan",
+            kind="City",
+            name="中山市",
+            name_en="Zhongshan",
+            aliases=["Chung Shan"],
+            home=True,
+            properties={"country": "china", "level": "city"},
+            sources=[SRC],
+        ),
+        Entity(
+            id="burnaby",
+            kind="City",
+            name="本拿比",
+            name_en="Burnaby",
+            properties={"country": "canada"},
+        ),
+        Entity(
+            id="hk-zs-youth",
+            kind="Association",
+            name="香港中山青年協會",
+            aliases=["Hong Kong Zhongshan Youth Association"],
+            properties={"category": "youth"},
+        ),
+        Entity(
+            id="wong",
+            kind="Person",
+            name="黄红星",
+            properties={"title": "高级总监", "phone": "+1 555 0100"},
+        ),
+    ]
+
+
+def _relationships() -> list[Relationship]:
+    return [
+        Relationship(
+            type="SISTER_CITY_OF", from_id="zhongshan", to_id="burnaby", since="2012", sources=[SRC]
+        ),
+        Relationship(
+            type="MEMBER_OF", from_id="wong", to_id="hk-zs-youth", properties={"role": "会员"}
+        ),
+        Relationship(type="SUPPORTED", from_id="zhongshan", to_id="hk-zs-youth", since="2014"),
+    ]
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    store.write(_entities(), _relationships())
+    return store
+
+
+def test_write_reports_created_then_unchanged(store: Store) -> None:
+    first = store.write(_entities(), _relationships())
+    assert first.total("created") == 6 + 3 + 2  # two LOCATED_IN implied by `country`
+    assert first.total("updated") == 0
+    second = store.write(_entities(), _relationships())
+    assert second.total("created") == 0
+    assert second.total("unchanged") == first.total("created")
+    assert not second.changed
+
+
+def test_loading_twice_changes_no_counts(loaded: Store) -> None:
+    before = loaded.counts()
+    loaded.write(_entities(), _relationships())
+    assert loaded.counts() == before
+    assert before.entities == {"Association": 1, "City": 2, "Country": 2, "Person": 1}
+    assert before.relationships == {
+        "LOCATED_IN": 2,
+        "MEMBER_OF": 1,
+        "SISTER_CITY_OF": 1,
+        "SUPPORTED": 1,
+    }
+
+
+def test_get_round_trips_every_field(loaded: Store) -> None:
+    zhongshan = loaded.get("zhongshan")
+    assert zhongshan == _entities()[2]
+    assert loaded.get("nowhere") is None
+    assert set(loaded.get_many(["china", "burnaby", "nowhere"])) == {"china", "burnaby"}
+
+
+def test_personal_fields_are_stored(loaded: Store) -> None:
+    person = loaded.get("wong")
+    assert person is not None
+    assert person.properties["phone"] == "+1 555 0100"
+    assert "phone" not in person.public().properties
+
+
+def test_find_by_name_alias_traditional_and_pinyin(loaded: Store) -> None:
+    assert [e.id for e in loaded.find("中山市")] == ["zhongshan"]
+    assert [e.id for e in loaded.find("chung shan")] == ["zhongshan"]
+    assert [e.id for e in loaded.find("香港中山青年协会")] == ["hk-zs-youth"]
+    assert [e.id for e in loaded.find("Burnaby")] == ["burnaby"]
+    assert [e.id for e in loaded.find("bennabi")] == ["burnaby"]
+    assert loaded.find("中山市", kind="Country") == []
+
+
+def test_neighbors_direction_and_type_filters(loaded: Store) -> None:
+    both = loaded.neighbors("zhongshan")
+    assert {(n.relationship.type, n.entity.id, n.outgoing) for n in both} == {
+        ("LOCATED_IN", "china", True),
+        # Symmetric: stored with ends in id order, so burnaby -> zhongshan.
+        ("SISTER_CITY_OF", "burnaby", False),
+        ("SUPPORTED", "hk-zs-youth", True),
+    }
+    out = loaded.neighbors("zhongshan", direction="out")
+    assert {n.entity.id for n in out} == {"china", "hk-zs-youth"}
+    incoming = loaded.neighbors("zhongshan", direction="in")
+    assert {n.entity.id for n in incoming} == {"burnaby"}
+    typed = loaded.neighbors("zhongshan", types=["SISTER_CITY_OF"])
+    assert [n.entity.id for n in typed] == ["burnaby"]
+    assert loaded.neighbors("nowhere") == []
+
+
+def test_neighbors_many_matches_neighbors(loaded: Store) -> None:
+    many = loaded.neighbors_many(["zhongshan", "wong", "canada", "nowhere"])
+    assert set(many) == {"zhongshan", "wong", "canada"}
+    for entity_id, found in many.items():
+        assert found == loaded.neighbors(entity_id)
+
+
+def test_homes(loaded: Store) -> None:
+    assert [e.id for e in loaded.homes()] == ["zhongshan"]
+
+
+def test_search_candidates_find_partial_names(loaded: Store) -> None:
+    assert "hk-zs-youth" in {e.id for e in loaded.search_candidates("中山青年")}
+    assert "zhongshan" in {e.id for e in loaded.search_candidates("Zhongshan")}
+    assert "burnaby" in {e.id for e in loaded.search_candidates("Burnaby", kind="City")}
+
+
+def test_update_merges_and_keeps_old_name_as_alias(loaded: Store) -> None:
+    renamed = Entity(id="burnaby", kind="City", name="本拿比市", aliases=["Burnaby City"])
+    summary = loaded.write([renamed], [])
+    assert summary.entities["City"]["updated"] == 1
+    burnaby = loaded.get("burnaby")
+    assert burnaby is not None
+    assert burnaby.name == "本拿比市"
+    assert set(burnaby.aliases) == {"Burnaby City", "本拿比"}
+    assert burnaby.properties == {"country": "canada"}
+    assert [e.id for e in loaded.find("本拿比")] == ["burnaby"]
+
+
+def test_relationship_update_accumulates_sources(loaded: Store) -> None:
+    other = Source(document="另一份文件", excerpt="友城")
+    rel = Relationship(type="SISTER_CITY_OF", from_id="burnaby", to_id="zhongshan", sources=[other])
+    loaded.write([], [rel])
+    stored = loaded.get_relationships([rel.identity])[rel.identity]
+    assert stored.since == "2012"
+    assert stored.sources == [SRC, other]
+
+
+def test_integrity_errors_write_nothing(loaded: Store) -> None:
+    before = loaded.counts()
+    bad = [
+        Relationship(type="MEMBER_OF", from_id="wong", to_id="ghost"),
+        Relationship(type="REPRESENTS", from_id="zhongshan", to_id="china"),
+    ]
+    new = Entity(id="markham", kind="City", name="万锦", properties={"country": "canada"})
+    with pytest.raises(IntegrityError) as caught:
+        loaded.write([new], bad)
+    messages = str(caught.value)
+    assert "no entity with id 'ghost'" in messages
+    assert "REPRESENTS may not join City to Country" in messages
+    assert loaded.counts() == before
+    assert loaded.get("markham") is None
+
+
+def test_kind_of_an_id_cannot_change(loaded: Store) -> None:
+    with pytest.raises(IntegrityError, match="already a City"):
+        loaded.write([Entity(id="burnaby", kind="Organization", name="本拿比")], [])
+
+
+def test_delete_entity_removes_its_relationships(loaded: Store) -> None:
+    assert loaded.delete_entity("burnaby")
+    assert not loaded.delete_entity("burnaby")
+    assert loaded.get("burnaby") is None
+    assert "SISTER_CITY_OF" not in loaded.counts().relationships
+    assert "burnaby" not in {n.entity.id for n in loaded.neighbors("zhongshan")}
+
+
+def test_delete_relationship(loaded: Store) -> None:
+    rel_id = RelationshipId("SUPPORTED", "zhongshan", "hk-zs-youth")
+    assert loaded.delete_relationship(rel_id)
+    assert not loaded.delete_relationship(rel_id)
+    assert loaded.get_relationships([rel_id]) == {}
+    assert loaded.get("hk-zs-youth") is not None
+
+
+def test_export_is_everything_in_order(loaded: Store) -> None:
+    entities = list(loaded.entities())
+    assert [e.id for e in entities] == sorted(e.id for e in _entities())
+    assert [e.id for e in loaded.entities(kind="City")] == ["burnaby", "zhongshan"]
+    rels = list(loaded.relationships())
+    assert [r.identity for r in rels] == sorted(r.identity for r in rels)
+    assert len(rels) == 5
+    assert [r.type for r in loaded.relationships(type="MEMBER_OF")] == ["MEMBER_OF"]
+
+
+def test_to_networkx_holds_the_whole_graph(loaded: Store) -> None:
+    graph = loaded.to_networkx()
+    assert graph.number_of_nodes() == 6
+    assert graph.number_of_edges() == 5
+    assert graph.nodes["zhongshan"]["entity"].name == "中山市"
+    data = graph.get_edge_data("burnaby", "zhongshan")
+    assert [d["relationship"].type for d in data.values()] == ["SISTER_CITY_OF"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "'}) DETACH DELETE n //",
+        "`Entity` $param",
+        "<img src=x onerror=alert(1)>",
+        "\u202ereversed\u200b zero-width",
+    ],
+)
+def test_hostile_names_are_stored_as_text(store: Store, name: str) -> None:
+    store.write([Entity(id="hostile", kind="Organization", name=name, aliases=[name + "!"])], [])
+    stored = store.get("hostile")
+    assert stored is not None
+    assert stored.name == name
+    assert store.counts().entities == {"Organization": 1}
