@@ -1,10 +1,12 @@
 """The ``renmai`` command line: a thin layer that parses, calls below, and formats.
 
-Each module registers its commands on :data:`renmai.cli.app.cli`.
+Each module registers its commands on :data:`renmai.cli.app.cli` when imported.
 """
 
-from renmai.cli import stats  # noqa: F401  (registers commands)
+from renmai.cli import cypher, draw, load, lookup, stats
 from renmai.cli.app import cli
+
+COMMAND_MODULES = (cypher, draw, load, lookup, stats)
 
 
 def main() -> None:

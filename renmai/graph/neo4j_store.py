@@ -18,7 +18,7 @@ from itertools import groupby
 from typing import Any, TypeVar
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node
 
@@ -209,18 +209,15 @@ class Neo4jStore:
 
         return self._call(run)
 
-    # The driver types Query text as LiteralString to steer callers to parameters;
-    # renmai builds its Cypher from schema-checked labels only, and passes every
-    # value as a parameter, hence the ignores on Query(...) below.
     def _read_rows(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(Query(cypher), params)]  # type: ignore[arg-type]
+            return [record.data() for record in tx.run(cypher, params)]
 
         return self._read(work)
 
     def _write_rows(self, cypher: str, rows: Sequence[dict[str, Any]]) -> None:
         def work(tx: ManagedTransaction) -> None:
-            tx.run(Query(cypher), {"rows": list(rows)}).consume()  # type: ignore[arg-type]
+            tx.run(cypher, {"rows": list(rows)}).consume()
 
         self._write(work)
 
@@ -242,7 +239,7 @@ class Neo4jStore:
         )
         for statement in statements:
             # Schema commands cannot share a transaction with each other.
-            self._call(self._driver.execute_query, Query(statement), database_=self.database)
+            self._call(self._driver.execute_query, statement, database_=self.database)
         self._call(self._driver.execute_query, "CALL db.awaitIndexes(300)", database_=self.database)
 
     # -- protocol: writes ------------------------------------------------------
@@ -302,7 +299,7 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> int:
             params = {"from": rel_id.from_id, "to": rel_id.to_id, "key": rel_id.key}
-            result = tx.run(Query(query), params)  # type: ignore[arg-type]
+            result = tx.run(query, params)
             return result.consume().counters.relationships_deleted
 
         return self._write(work) > 0
@@ -472,7 +469,7 @@ class Neo4jStore:
         """
 
         def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(Query(query), params or {})  # type: ignore[arg-type]
+            result = tx.run(query, params or {})
             keys = list(result.keys())
             return keys, [[_plain(v) for v in record.values()] for record in result]
 
