@@ -36,6 +36,9 @@ from renmai.graph.store import (
 
 FORMAT = "renmai-graph"
 VERSION = 1
+#: Version of the name-key folding (renmai.graph.names) whose keys the file
+#: caches; a file written with other keys has them computed again on open.
+NAMES_VERSION = 1
 #: How long a writer waits for another one to finish, in seconds.
 LOCK_TIMEOUT = 60.0
 
@@ -58,6 +61,14 @@ def _relationship_record(rel: Relationship) -> dict[str, Any]:
 
 def _edge_key(rel_id: RelationshipId) -> str:
     return str(rel_id)
+
+
+def _record_identity(record: dict[str, Any]) -> RelationshipId:
+    return RelationshipId(record["type"], record["from"], record["to"], record.get("key", ""))
+
+
+def _record_keys(record: dict[str, Any]) -> list[str]:
+    return name_keys([record["name"], record.get("name_en") or "", *record.get("aliases", [])])
 
 
 class EmbeddedStore:
@@ -85,26 +96,35 @@ class EmbeddedStore:
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _refresh(self) -> None:
-        """Re-read the file if it is not the version this process holds."""
+        """Re-read the file if it is not the version this process holds.
+
+        Records stay plain dicts until asked for: opening a large store costs
+        the JSON parse and the graph, not a validated object per record.
+        """
         stamp = self._file_stamp()
         if stamp == self._stamp and (stamp is not None or not self._graph):
             return
         graph = nx.MultiDiGraph()
+        keys: dict[str, set[str]] = {}
         if stamp is not None:
-            entities, relationships = self._read()
-            for entity in entities:
-                graph.add_node(entity.id, entity=entity)
-            for rel in relationships:
-                graph.add_edge(
-                    rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel
-                )
+            doc = self._read()
+            fresh_keys = doc.get("names") == NAMES_VERSION
+            for record in doc.get("entities", []):
+                node_keys = record.pop("_keys", None) if fresh_keys else None
+                if node_keys is None:
+                    record.pop("_keys", None)
+                    node_keys = _record_keys(record)
+                graph.add_node(record["id"], record=record, keys=node_keys)
+                for key in node_keys:
+                    keys.setdefault(key, set()).add(record["id"])
+            for record in doc.get("relationships", []):
+                rel_id = _record_identity(record)
+                graph.add_edge(rel_id.from_id, rel_id.to_id, key=_edge_key(rel_id), record=record)
         self._graph = graph
-        self._keys = {}
-        for entity in self._iter_entities():
-            self._index(entity)
+        self._keys = keys
         self._stamp = stamp
 
-    def _read(self) -> tuple[list[Entity], list[Relationship]]:
+    def _read(self) -> dict[str, Any]:
         try:
             with self.path.open(encoding="utf-8") as fh:
                 doc = json.load(fh)
@@ -122,23 +142,71 @@ class EmbeddedStore:
                 f"store {self.path} has version {doc.get('version')}, expected {VERSION}"
             )
         try:
-            entities = [Entity.model_validate(r) for r in doc.get("entities", [])]
-            relationships = [Relationship.model_validate(r) for r in doc.get("relationships", [])]
-        except ValidationError as exc:
-            raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
-        return entities, relationships
+            for record in doc.get("entities", []):
+                record["id"], record["name"]
+            for record in doc.get("relationships", []):
+                _record_identity(record)
+        except (KeyError, TypeError) as exc:
+            raise StoreError(f"store {self.path} holds a malformed record ({exc})") from None
+        return doc
+
+    def _entity(self, entity_id: str) -> Entity:
+        """The entity of a node, validated from its record on first use."""
+        data = self._graph.nodes[entity_id]
+        entity: Entity | None = data.get("entity")
+        if entity is None:
+            try:
+                entity = Entity.model_validate(data["record"])
+            except ValidationError as exc:
+                raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
+            data["entity"] = entity
+        return entity
+
+    def _relationship(self, data: dict[str, Any]) -> Relationship:
+        """The relationship of an edge, validated from its record on first use."""
+        rel: Relationship | None = data.get("relationship")
+        if rel is None:
+            try:
+                rel = Relationship.model_validate(data["record"])
+            except ValidationError as exc:
+                raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
+            data["relationship"] = rel
+        return rel
+
+    def _put_entity(self, entity: Entity) -> None:
+        if entity.id in self._graph:
+            self._unindex(entity.id)
+        keys = entity.keys
+        self._graph.add_node(entity.id, record=_entity_record(entity), keys=keys, entity=entity)
+        for key in keys:
+            self._keys.setdefault(key, set()).add(entity.id)
+
+    def _put_relationship(self, rel: Relationship) -> None:
+        self._graph.add_edge(
+            rel.from_id,
+            rel.to_id,
+            key=_edge_key(rel.identity),
+            record=_relationship_record(rel),
+            relationship=rel,
+        )
 
     def _serialize(self) -> bytes:
+        nodes = self._graph.nodes
         entity_lines = [
-            json.dumps(_entity_record(e), ensure_ascii=False, sort_keys=True)
-            for e in self._iter_entities()
+            json.dumps(
+                {**nodes[i]["record"], "_keys": nodes[i]["keys"]},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            for i in sorted(nodes)
         ]
-        rel_lines = [
-            json.dumps(_relationship_record(r), ensure_ascii=False, sort_keys=True)
-            for r in self._iter_relationships()
-        ]
+        edge_records = sorted(
+            (d["record"] for _, _, d in self._graph.edges(data=True)), key=_record_identity
+        )
+        rel_lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in edge_records]
         parts = [
-            f'{{"format": "{FORMAT}", "version": {VERSION},\n"entities": [\n',
+            f'{{"format": "{FORMAT}", "version": {VERSION}, "names": {NAMES_VERSION},\n',
+            '"entities": [\n',
             ",\n".join(entity_lines),
             '\n],\n"relationships": [\n',
             ",\n".join(rel_lines),
@@ -174,22 +242,23 @@ class EmbeddedStore:
         return _Transaction(self)
 
     # -- indexes ---------------------------------------------------------------
-    def _index(self, entity: Entity) -> None:
-        for key in entity.keys:
-            self._keys.setdefault(key, set()).add(entity.id)
-
-    def _unindex(self, entity: Entity) -> None:
-        for key in entity.keys:
+    def _unindex(self, entity_id: str) -> None:
+        for key in self._graph.nodes[entity_id]["keys"]:
             ids = self._keys.get(key)
             if ids:
-                ids.discard(entity.id)
+                ids.discard(entity_id)
 
-    def _iter_entities(self) -> Iterator[Entity]:
-        for node_id in sorted(self._graph.nodes):
-            yield self._graph.nodes[node_id]["entity"]
+    def _iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
+        nodes = self._graph.nodes
+        for node_id in sorted(nodes):
+            if kind is None or nodes[node_id]["record"]["kind"] == kind:
+                yield self._entity(node_id)
 
-    def _iter_relationships(self) -> Iterator[Relationship]:
-        rels = [data["relationship"] for _, _, data in self._graph.edges(data=True)]
+    def _iter_relationships(self, rtype: str | None = None) -> Iterator[Relationship]:
+        edges = [
+            d for _, _, d in self._graph.edges(data=True) if rtype in (None, d["record"]["type"])
+        ]
+        rels = [self._relationship(d) for d in edges]
         yield from sorted(rels, key=lambda r: r.identity)
 
     # -- protocol --------------------------------------------------------------
@@ -205,14 +274,9 @@ class EmbeddedStore:
             if not plan.summary.changed:
                 return plan.summary
             for entity in plan.entities:
-                if entity.id in self._graph:
-                    self._unindex(self._graph.nodes[entity.id]["entity"])
-                self._graph.add_node(entity.id, entity=entity)
-                self._index(entity)
+                self._put_entity(entity)
             for rel in plan.relationships:
-                self._graph.add_edge(
-                    rel.from_id, rel.to_id, key=_edge_key(rel.identity), relationship=rel
-                )
+                self._put_relationship(rel)
             self._save()
             if progress:
                 progress(len(plan.entities) + len(plan.relationships))
@@ -220,18 +284,17 @@ class EmbeddedStore:
 
     def get(self, entity_id: str) -> Entity | None:
         self._refresh()
-        node = self._graph.nodes.get(entity_id)
-        return node["entity"] if node else None
+        return self._entity(entity_id) if entity_id in self._graph else None
 
     def get_many(self, entity_ids: Collection[str]) -> dict[str, Entity]:
         self._refresh()
         nodes = self._graph.nodes
-        return {i: nodes[i]["entity"] for i in entity_ids if i in nodes}
+        return {i: self._entity(i) for i in entity_ids if i in nodes}
 
     def find(self, name: str, kind: str | None = None) -> list[Entity]:
         self._refresh()
         ids = sorted(self._keys.get(name_key(name), ()))
-        found = [self._graph.nodes[i]["entity"] for i in ids]
+        found = [self._entity(i) for i in ids]
         return [e for e in found if kind is None or e.kind == kind]
 
     def neighbors(
@@ -255,7 +318,9 @@ class EmbeddedStore:
         return {i: self._neighbors(i, direction, types) for i in entity_ids if i in self._graph}
 
     def homes(self) -> list[Entity]:
-        return [e for e in self.entities() if e.home]
+        self._refresh()
+        nodes = self._graph.nodes
+        return [self._entity(i) for i in sorted(nodes) if nodes[i]["record"].get("home")]
 
     def search_candidates(
         self, text: str, kind: str | None = None, limit: int = 50
@@ -268,7 +333,7 @@ class EmbeddedStore:
                 ids |= key_ids
         if len(ids) < limit:
             ids |= {i for key, key_ids in self._fuzzy_keys(wanted, limit) for i in key_ids}
-        found = [self._graph.nodes[i]["entity"] for i in sorted(ids)]
+        found = [self._entity(i) for i in sorted(ids)]
         return [e for e in found if kind is None or e.kind == kind]
 
     def _fuzzy_keys(self, wanted: list[str], limit: int) -> list[tuple[str, set[str]]]:
@@ -293,11 +358,10 @@ class EmbeddedStore:
             edges += [(d, False) for _, _, d in self._graph.in_edges(entity_id, data=True)]
         found = []
         for data, outgoing in edges:
-            rel: Relationship = data["relationship"]
-            if types is not None and rel.type not in types:
+            if types is not None and data["record"]["type"] not in types:
                 continue
-            other = rel.other(entity_id)
-            found.append(Neighbor(rel, self._graph.nodes[other]["entity"], outgoing))
+            rel = self._relationship(data)
+            found.append(Neighbor(rel, self._entity(rel.other(entity_id)), outgoing))
         return sorted(found, key=lambda n: (n.relationship.identity, not n.outgoing))
 
     def get_relationships(
@@ -308,14 +372,14 @@ class EmbeddedStore:
         for rel_id in ids:
             data = self._graph.get_edge_data(rel_id.from_id, rel_id.to_id, key=_edge_key(rel_id))
             if data:
-                found[rel_id] = data["relationship"]
+                found[rel_id] = self._relationship(data)
         return found
 
     def delete_entity(self, entity_id: str) -> bool:
         with self._transaction():
             if entity_id not in self._graph:
                 return False
-            self._unindex(self._graph.nodes[entity_id]["entity"])
+            self._unindex(entity_id)
             self._graph.remove_node(entity_id)
             self._save()
             return True
@@ -333,25 +397,30 @@ class EmbeddedStore:
         self._refresh()
         entities: dict[str, int] = {}
         for _, data in self._graph.nodes(data=True):
-            kind = data["entity"].kind
+            kind = data["record"]["kind"]
             entities[kind] = entities.get(kind, 0) + 1
         rels: dict[str, int] = {}
         for _, _, data in self._graph.edges(data=True):
-            rtype = data["relationship"].type
+            rtype = data["record"]["type"]
             rels[rtype] = rels.get(rtype, 0) + 1
         return Counts(dict(sorted(entities.items())), dict(sorted(rels.items())))
 
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
         self._refresh()
-        return iter([e for e in self._iter_entities() if kind is None or e.kind == kind])
+        return iter(list(self._iter_entities(kind)))
 
     def relationships(self, type: str | None = None) -> Iterator[Relationship]:
         self._refresh()
-        return iter([r for r in self._iter_relationships() if type is None or r.type == type])
+        return iter(list(self._iter_relationships(type)))
 
     def to_networkx(self) -> nx.MultiDiGraph:
         self._refresh()
-        return self._graph.copy()
+        graph = nx.MultiDiGraph()
+        for node_id in self._graph.nodes:
+            graph.add_node(node_id, entity=self._entity(node_id))
+        for a, b, key, data in self._graph.edges(keys=True, data=True):
+            graph.add_edge(a, b, key=key, relationship=self._relationship(data))
+        return graph
 
     def close(self) -> None:
         """Nothing to release: the lock is held only during a write."""

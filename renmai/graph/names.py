@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import zhconv
 from pypinyin import lazy_pinyin
@@ -33,6 +34,7 @@ def to_simplified(text: str) -> str:
     return str(zhconv.convert(text, "zh-hans"))
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The comparison key of a name: width-folded, simplified, case-folded, no noise."""
     folded = unicodedata.normalize("NFKC", text)
@@ -45,6 +47,7 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
+@lru_cache(maxsize=65536)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text``, as a name key.
 

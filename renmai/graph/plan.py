@@ -71,7 +71,11 @@ def plan_write(
     """Decide the upsert of a batch; raise :class:`IntegrityError` if it cannot be written."""
     batch, problems = _collapse_entities(entities)
     implied = [rel for entity in batch.values() for rel in implied_relationships(entity)]
-    wanted_ids = set(batch) | {end for rel in [*implied, *relationships] for end in rel.ends}
+    wanted_ids = (
+        set(batch)
+        | {end for rel in [*implied, *relationships] for end in rel.ends}
+        | {target for entity in batch.values() for target in _references(entity)}
+    )
     existing = fetch_entities(wanted_ids)
 
     plan = WritePlan()
@@ -120,6 +124,16 @@ def plan_write(
         if outcome != "unchanged":
             plan.relationships.append(merged_rel)
     return plan
+
+
+def _references(entity: Entity) -> list[str]:
+    """Ids that the entity's reference fields name (``country``, ``nationality`` …)."""
+    fields = SCHEMA.entity_kind(entity.kind).fields
+    return [
+        str(value)
+        for name, spec in fields.items()
+        if spec.type == "ref" and (value := entity.properties.get(name))
+    ]
 
 
 def _reference_problems(

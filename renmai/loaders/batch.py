@@ -1,0 +1,367 @@
+"""From drafts to entities and relationships: ids given, names resolved, all checked.
+
+Everything a load names is looked up in the batch itself and in the store
+(:func:`renmai.graph.resolve.resolve`), in this order:
+
+1. entities with an ``id`` claim it (an id already used by another kind, in
+   the batch or the store, is a problem);
+2. entities without one are resolved by name (then English name, then
+   aliases) within their kind — countries first, then the rest using their
+   country to tell same-named places apart. One that resolves updates that
+   entity (keeping its name: a row never renames without an id); one that
+   does not gets a new id (:mod:`~renmai.loaders.ids`);
+3. reference fields (``country: 瑞士``) and relationship ends (``from: 仁川``)
+   are resolved to ids, within the kinds they may have.
+
+Every problem is collected with its location; nothing is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from renmai.graph.model import (
+    Entity,
+    Relationship,
+    SchemaViolation,
+    endpoint_problems,
+    merge_entity,
+    problems_of,
+)
+from renmai.graph.resolve import (
+    COUNTRY_FIELD,
+    COUNTRY_KIND,
+    EntityIndex,
+    Resolution,
+    describe,
+    resolve,
+    resolve_any,
+)
+from renmai.graph.schema import SCHEMA
+from renmai.graph.store import Store
+from renmai.loaders.errors import LoadWarning, LocatedProblem, Location
+from renmai.loaders.ids import new_id
+from renmai.loaders.records import Draft, End, EntityDraft, RelationshipDraft, as_text
+
+
+@dataclass
+class Batch:
+    """What a load will write, and what is wrong with it."""
+
+    entities: list[Entity] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    problems: list[LocatedProblem] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
+    #: Where each entity id and relationship identity was first read, to
+    #: locate what the store's own checks find.
+    origins: dict[str, Location] = field(default_factory=dict)
+
+
+def build_batch(
+    store: Store, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
+) -> Batch:
+    """Entities and relationships from drafts, checked against the batch and the store."""
+    return _Builder(store).build(entities, relationships)
+
+
+def _has_country(kind: str) -> bool:
+    return COUNTRY_FIELD in SCHEMA.entity_kind(kind).fields
+
+
+class _Builder:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        #: The batch as resolution sees it: each entity as it will be once
+        #: written (its stored version merged with what the load says).
+        self.index = EntityIndex()
+        self.batch = Batch()
+        #: The first draft of each id, to say where a conflicting one was.
+        self.first: dict[str, EntityDraft] = {}
+        #: Country ids of drafts that name one, by ``id(draft)``.
+        self.countries: dict[int, str] = {}
+        self.built: dict[str, Entity] = {}
+
+    def problem(self, draft: Draft, field_path: str, message: str) -> None:
+        self.batch.problems.append(draft.problem(field_path, message))
+
+    def build(
+        self, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
+    ) -> Batch:
+        for draft in self._assign_ids(entities):
+            self._entity(draft)
+        for rel in relationships:
+            self._relationship(rel)
+        return self.batch
+
+    # -- ids -------------------------------------------------------------------
+    def _assign_ids(self, drafts: Sequence[EntityDraft]) -> list[EntityDraft]:
+        """Give every draft an id (given, resolved or new); the drafts that got one."""
+        ok: set[int] = set()
+        explicit = [d for d in drafts if d.id is not None]
+        stored = self.store.get_many({d.id for d in explicit if d.id})
+        for draft in explicit:
+            assert draft.id is not None
+            prior, old = self.first.get(draft.id), stored.get(draft.id)
+            if prior is not None and prior.kind != draft.kind:
+                where = prior.where("id")
+                self.problem(draft, "id", f"{draft.id!r} is already a {prior.kind} ({where})")
+                continue
+            if old is not None and old.kind != draft.kind:
+                self.problem(draft, "id", f"{draft.id!r} is already a {old.kind} in the store")
+                continue
+            if prior is None and old is None:
+                self._warn_if_known(draft)
+            self._claim(draft, old)
+            ok.add(id(draft))
+        unnamed = [d for d in drafts if d.id is None]
+        # Countries first: the others use them to tell same-named places apart.
+        for draft in [d for d in unnamed if not _has_country(d.kind)]:
+            if self._resolve_id(draft, None):
+                ok.add(id(draft))
+        for draft in drafts:
+            if id(draft) in ok and draft.id and self._country_of(draft):
+                self._claim(draft, None)
+        for draft in [d for d in unnamed if _has_country(d.kind)]:
+            if self._resolve_id(draft, self._country_of(draft)):
+                ok.add(id(draft))
+        return [d for d in drafts if id(d) in ok]
+
+    def _country_of(self, draft: EntityDraft) -> str | None:
+        """The id of the country a draft names, when it names a known one."""
+        if id(draft) not in self.countries:
+            text = draft.properties.get(COUNTRY_FIELD)
+            if text is None or not _has_country(draft.kind):
+                return None
+            spec = SCHEMA.entity_kind(draft.kind).fields[COUNTRY_FIELD]
+            found = resolve(self.store, as_text(text), kind=spec.ref_kinds, batch=self.index)
+            if found.entity is None:
+                return None
+            self.countries[id(draft)] = found.entity.id
+        return self.countries[id(draft)]
+
+    def _resolve_id(self, draft: EntityDraft, country: str | None) -> bool:
+        found = resolve_any(
+            self.store, draft.names, kind=draft.kind, country=country, batch=self.index
+        )
+        if found.status == "ambiguous":
+            self.problem(draft, "name", found.explain() + " in an id column")
+            return False
+        if found.entity is not None:
+            match = found.entity
+            draft.id = match.id
+            # A row without an id never renames: its name becomes an alias.
+            if draft.name and draft.name != match.name:
+                draft.aliases = [draft.name, *draft.aliases]
+                draft.name = match.name
+            self._claim(draft, None if match.id in self.index else match)
+            return True
+        draft.id = new_id(draft.name or "", draft.name_en, draft.kind, self._taken)
+        self._claim(draft, None)
+        return True
+
+    def _taken(self, entity_id: str) -> bool:
+        return entity_id in self.index or self.store.get(entity_id) is not None
+
+    def _claim(self, draft: EntityDraft, stored: Entity | None) -> None:
+        """Put the draft's names in the index, so later rows find it."""
+        assert draft.id is not None
+        self.first.setdefault(draft.id, draft)
+        current = self.index.get(draft.id) or stored
+        names = [*(current.all_names if current else []), *draft.aliases]
+        properties = dict(current.properties) if current else {}
+        if country := self.countries.get(id(draft)):
+            properties[COUNTRY_FIELD] = country
+        # Not validated: the draft is checked in full later; this only has to
+        # be findable by id, name and country.
+        skeleton = Entity.model_construct(
+            id=draft.id,
+            kind=draft.kind,
+            name=draft.name or (current.name if current else draft.id),
+            name_en=draft.name_en or (current.name_en if current else None),
+            aliases=[n for n in dict.fromkeys(names) if n != draft.name],
+            properties=properties,
+        )
+        self.index.add(skeleton)
+
+    def _warn_if_known(self, draft: EntityDraft) -> None:
+        """A new id for a name the store already has may be a duplicate."""
+        found = resolve_any(self.store, draft.names, kind=draft.kind)
+        if found.candidates:
+            listed = "; ".join(describe(c) for c in found.candidates)
+            self.batch.warnings.append(
+                LoadWarning(
+                    draft.where("id"),
+                    f"new id {draft.id!r} for {found.text!r}, which the store has as {listed}: "
+                    "a duplicate? (renmai merge joins two)",
+                )
+            )
+
+    # -- entities --------------------------------------------------------------
+    def _entity(self, draft: EntityDraft) -> None:
+        assert draft.id is not None
+        fields = SCHEMA.entity_kind(draft.kind).fields
+        properties = {}
+        unresolved: set[str] = set()
+        for name, value in draft.properties.items():
+            spec = fields.get(name)
+            if spec is None or spec.type != "ref":
+                properties[name] = value
+                continue
+            # A city is looked for in the entity's own country.
+            country = self._country_of(draft) if name != COUNTRY_FIELD else None
+            text = as_text(value)
+            found = resolve(
+                self.store, text, kind=spec.ref_kinds, country=country, batch=self.index
+            )
+            if found.entity is not None:
+                properties[name] = found.entity.id
+            else:
+                unresolved.add(name)
+                self.problem(draft, name, _unresolved(found, spec.ref_kinds, country))
+        try:
+            entity = Entity(
+                id=draft.id,
+                kind=draft.kind,
+                name=draft.name or "",
+                name_en=draft.name_en,
+                aliases=draft.aliases,
+                tags=draft.tags,
+                description=draft.description,
+                home=False if draft.home is None else draft.home,
+                properties=properties,
+                sources=draft.sources,
+            )
+        except ValidationError as exc:
+            for problem in problems_of(exc):
+                # A reference already reported is not "required" again.
+                if problem.field not in unresolved:
+                    self.problem(draft, problem.field, problem.message)
+            return
+        self._add(entity, draft.where())
+
+    def _add(self, entity: Entity, where: Location) -> None:
+        self.batch.entities.append(entity)
+        self.batch.origins.setdefault(entity.id, where)
+        prior = self.built.get(entity.id) or self.store.get(entity.id)
+        try:
+            merged = merge_entity(prior, entity) if prior else entity
+        except SchemaViolation:
+            return  # A kind conflict, reported where the id was claimed.
+        self.built[entity.id] = merged
+        self.index.add(merged)
+
+    # -- relationships ---------------------------------------------------------
+    def _relationship(self, draft: RelationshipDraft) -> None:
+        kind = SCHEMA.relationship_kind(draft.type)
+        ids: dict[str, str] = {}
+        for end_name, end in draft.ends.items():
+            if not end.text:
+                continue
+            allowed = set(kind.from_kinds if end_name == "from" else kind.to_kinds)
+            if kind.symmetric:
+                allowed = set(kind.from_kinds) | set(kind.to_kinds)
+            kinds = {end.kind} if end.kind else allowed
+            country = self._end_country(draft, end_name, end)
+            found = resolve(self.store, end.text, kind=kinds, country=country, batch=self.index)
+            if found.entity is not None:
+                ids[end_name] = found.entity.id
+            elif found.status == "missing" and draft.create_missing and end.kind:
+                created = self._create(draft, end_name, end, country)
+                if created:
+                    ids[end_name] = created
+            else:
+                message = _unresolved(found, kinds, country)
+                if not end.kind and found.status == "missing" and found.set_aside:
+                    message += f" ({draft.type} joins {_joins(draft.type)})"
+                self.problem(draft, end_name, message)
+        # Ends that did not resolve are reported; stand-ins let the rest of the
+        # record (dates, fields) be checked too.
+        stand_ins = {end: f"0-unresolved-{end}" for end in ("from", "to") if end not in ids}
+        try:
+            rel = Relationship.model_validate(
+                {
+                    "type": draft.type,
+                    "from": ids.get("from", stand_ins.get("from")),
+                    "to": ids.get("to", stand_ins.get("to")),
+                    "key": draft.key,
+                    "since": draft.since,
+                    "until": draft.until,
+                    "properties": draft.properties,
+                    "sources": draft.sources,
+                }
+            )
+        except ValidationError as exc:
+            for problem in problems_of(exc):
+                if problem.field not in stand_ins:
+                    self.problem(draft, problem.field, problem.message)
+            return
+        if stand_ins:
+            return
+        for problem in endpoint_problems(rel, self._kind_of(rel.from_id), self._kind_of(rel.to_id)):
+            self.problem(draft, problem.field, problem.message)
+        self.batch.relationships.append(rel)
+        self.batch.origins.setdefault(str(rel.identity), draft.where())
+
+    def _end_country(self, draft: RelationshipDraft, end_name: str, end: End) -> str | None:
+        if not end.country:
+            return None
+        found = resolve(self.store, end.country, kind=COUNTRY_KIND, batch=self.index)
+        if found.entity is not None:
+            return found.entity.id
+        if not draft.create_missing:
+            self.problem(draft, f"{end_name}_country", _unresolved(found, {COUNTRY_KIND}, None))
+        return None
+
+    def _kind_of(self, entity_id: str) -> str | None:
+        entity = self.index.get(entity_id) or self.store.get(entity_id)
+        return entity.kind if entity else None
+
+    def _create(
+        self, draft: RelationshipDraft, end_name: str, end: End, country: str | None
+    ) -> str | None:
+        """Mapping mode: a new entity for an end that matches nothing."""
+        assert end.kind is not None
+        properties = {COUNTRY_FIELD: country} if country and _has_country(end.kind) else {}
+        try:
+            entity = Entity(
+                id=new_id(end.text, None, end.kind, self._taken),
+                kind=end.kind,
+                name=end.text,
+                properties=properties,
+                sources=draft.sources,
+            )
+        except ValidationError as exc:
+            for problem in problems_of(exc):
+                message = f"cannot make a new {end.kind}: {problem.field}: {problem.message}"
+                self.problem(draft, end_name, message)
+            return None
+        note = f"new {end.kind} {end.text!r} ({entity.id}): nothing in the store matched"
+        if end.country and not country:
+            note += f"; {end.country!r} is not a known country, so it has none"
+        self.batch.warnings.append(LoadWarning(draft.where(end_name), note))
+        self._add(entity, draft.where(end_name))
+        return entity.id
+
+
+def _joins(rel_type: str) -> str:
+    kind = SCHEMA.relationship_kind(rel_type)
+    return f"{'/'.join(kind.from_kinds)} to {'/'.join(kind.to_kinds)}"
+
+
+def _unresolved(found: Resolution, kinds: Collection[str], country: str | None) -> str:
+    """Why ``found`` is not one entity, for the user."""
+    if found.status == "ambiguous":
+        return found.explain()
+    want = "/".join(sorted(kinds))
+    elsewhere = [e for e in found.set_aside if e.kind in kinds]
+    other_kinds = [e for e in found.set_aside if e.kind not in kinds]
+    if elsewhere and country:
+        listed = "; ".join(describe(e) for e in elsewhere)
+        return f"no {want} named {found.text!r} in {country} (elsewhere: {listed})"
+    if other_kinds:
+        listed = "; ".join(describe(e) for e in other_kinds)
+        return f"{found.text!r} is {listed}, not a {want}"
+    return f"no {want} named {found.text!r} in this load or the store"

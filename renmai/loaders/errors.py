@@ -1,0 +1,95 @@
+"""Where in which file something is wrong, and the error that lists it all.
+
+Every problem a load finds carries a :class:`Location`, printed the way a
+person finds the spot: ``contacts.csv:7`` (a line of a text file) or
+``contacts.xlsx[Person]!C7`` (a cell of a sheet; ``!7:7`` for the whole row,
+as Excel writes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from openpyxl.utils import get_column_letter
+
+from renmai.errors import RenmaiError
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file, and a line in it or a sheet, row and column of it."""
+
+    file: str
+    line: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    #: 1-based column of a sheet.
+    column: int | None = None
+    #: (file, sheet) numbers in reading order: problems are listed in it.
+    rank: tuple[int, int] = field(default=(0, 0), compare=False)
+
+    def __str__(self) -> str:
+        if self.sheet is not None:
+            where = f"{self.file}[{self.sheet}]"
+            if self.row is None:
+                return where
+            if self.column is None:
+                return f"{where}!{self.row}:{self.row}"
+            return f"{where}!{get_column_letter(self.column)}{self.row}"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def at_line(self, line: int) -> Location:
+        return replace(self, line=line)
+
+    def at_column(self, column: int) -> Location:
+        return replace(self, column=column)
+
+    @property
+    def order(self) -> tuple[int, int, int, int]:
+        """Position in the load, for sorting problems into reading order."""
+        return (*self.rank, self.line or self.row or 0, self.column or 0)
+
+
+class LocatedProblem(NamedTuple):
+    """One thing wrong, where it is, and in which field."""
+
+    location: Location
+    #: The field, as the file names it; empty for a problem with the whole file.
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.location}:{field} {self.message}"
+
+
+class LoadWarning(NamedTuple):
+    """Something worth knowing that does not stop a load."""
+
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+def sorted_problems(problems: Sequence[LocatedProblem]) -> list[LocatedProblem]:
+    """Problems in reading order (file, sheet, line or cell), each once."""
+    return sorted(dict.fromkeys(problems), key=lambda p: p.location.order)
+
+
+class LoadError(RenmaiError):
+    """A load (or a validation) found problems; nothing was written.
+
+    Carries every problem of every file, so that one run shows all there is
+    to fix.
+    """
+
+    def __init__(self, problems: Sequence[LocatedProblem]) -> None:
+        self.problems = sorted_problems(problems)
+        files = {p.location.file for p in self.problems}
+        in_files = f" in {len(files)} files" if len(files) > 1 else ""
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s){in_files}; nothing written:\n{lines}")

@@ -1,0 +1,160 @@
+"""A load from start to end: read every file, check everything, write once.
+
+:func:`validate` reads and checks, and says what a write would do;
+:func:`load` then writes it in one :meth:`Store.write` call — which the
+embedded store makes atomic and the Neo4j store batches — so a load with a
+problem anywhere writes nothing, and the same load run twice changes nothing
+the second time (the store's upsert merges, see :mod:`renmai.graph.plan`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from renmai.errors import RenmaiError
+from renmai.graph.model import Entity, Relationship
+from renmai.graph.plan import plan_write
+from renmai.graph.schema import SCHEMA
+from renmai.graph.store import IntegrityError, Progress, Store, WriteSummary
+from renmai.loaders.batch import Batch, build_batch
+from renmai.loaders.documents import read_json, read_jsonl, read_yaml
+from renmai.loaders.errors import LoadError, LoadWarning, LocatedProblem, Location
+from renmai.loaders.files import Reading, ReadOptions, SourceFile, find_files
+from renmai.loaders.mapping import PairMapping, pair_drafts
+from renmai.loaders.records import EntityDraft, RelationshipDraft, parse_record
+from renmai.loaders.tabular import read_csv, read_xlsx
+
+Reader = Callable[[SourceFile, ReadOptions], Reading]
+READERS: dict[str, Reader] = {
+    "csv": read_csv,
+    "xlsx": read_xlsx,
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "yaml": read_yaml,
+}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the files do not say for themselves."""
+
+    #: Entity kind (name or Chinese label) of records without a kind column.
+    kind: str | None = None
+    #: Read only this sheet of each workbook.
+    sheet: str | None = None
+    #: Text encoding of CSV/YAML/JSON files (default: UTF-8, else GB18030).
+    encoding: str | None = None
+    #: Read the files as lists of pairs (mapping mode).
+    pairs: PairMapping | None = None
+
+
+@dataclass
+class LoadReport:
+    """What a load read, what it did (or would do), and what to look at."""
+
+    files: list[str]
+    entities: list[Entity]
+    relationships: list[Relationship]
+    summary: WriteSummary
+    warnings: list[LoadWarning] = field(default_factory=list)
+    #: False for a validation or a dry run.
+    written: bool = False
+
+    @property
+    def records(self) -> int:
+        return len(self.entities) + len(self.relationships)
+
+
+def validate(
+    store: Store, paths: Sequence[Path | str], options: LoadOptions | None = None
+) -> LoadReport:
+    """Read and check every file; what a load would do. Writes nothing.
+
+    Raises :class:`~renmai.loaders.errors.LoadError` listing every problem of
+    every file.
+    """
+    options = options or LoadOptions()
+    read_options = _read_options(options)
+    pairs = options.pairs.checked() if options.pairs else None
+    files, problems = find_files(paths)
+    warnings: list[LoadWarning] = []
+    entity_drafts: list[EntityDraft] = []
+    rel_drafts: list[RelationshipDraft] = []
+    for file in files:
+        reading = READERS[file.format](file, read_options)
+        problems += reading.problems
+        warnings += reading.warnings
+        if pairs is not None:
+            rel_drafts += pair_drafts(reading.records, pairs, problems)
+            continue
+        for record in reading.records:
+            draft = parse_record(record, problems)
+            if isinstance(draft, EntityDraft):
+                entity_drafts.append(draft)
+            elif isinstance(draft, RelationshipDraft):
+                rel_drafts.append(draft)
+    batch = build_batch(store, entity_drafts, rel_drafts)
+    problems += batch.problems
+    if problems:
+        raise LoadError(problems)
+    try:
+        plan = plan_write(
+            batch.entities, batch.relationships, store.get_many, store.get_relationships
+        )
+    except IntegrityError as exc:
+        raise _located(exc, batch) from None
+    return LoadReport(
+        files=[f.display for f in files],
+        entities=batch.entities,
+        relationships=batch.relationships,
+        summary=plan.summary,
+        warnings=[*warnings, *batch.warnings],
+    )
+
+
+def write(store: Store, report: LoadReport, *, progress: Progress | None = None) -> LoadReport:
+    """Write what :func:`validate` checked, in one :meth:`Store.write` call."""
+    try:
+        report.summary = store.write(report.entities, report.relationships, progress=progress)
+    except IntegrityError as exc:
+        # The store changed between the check and the write (another writer).
+        raise RenmaiError(f"the store changed during the load; nothing written:\n{exc}") from None
+    report.written = True
+    return report
+
+
+def load(
+    store: Store,
+    paths: Sequence[Path | str],
+    options: LoadOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """:func:`validate`, then :func:`write`; see the module doc."""
+    return write(store, validate(store, paths, options), progress=progress)
+
+
+def _read_options(options: LoadOptions) -> ReadOptions:
+    kind = None
+    if options.kind is not None:
+        kind = SCHEMA.resolve_entity_kind(options.kind)
+        if kind is None:
+            known = ", ".join(SCHEMA.entity_kind_names)
+            raise RenmaiError(f"--kind: unknown kind {options.kind!r} (known: {known})")
+    return ReadOptions(
+        kind=kind, sheet=options.sheet, encoding=options.encoding, plain=options.pairs is not None
+    )
+
+
+def _located(error: IntegrityError, batch: Batch) -> LoadError:
+    """The store's own checks, located where the record was read."""
+    return LoadError(
+        [
+            LocatedProblem(
+                batch.origins.get(record, Location(record)), problem.field, problem.message
+            )
+            for record, problem in error.problems
+        ]
+    )
