@@ -1,0 +1,78 @@
+"""The best paths between two entities, scored as ``connect`` scores them.
+
+Unlike ``connect``, both ends are taken literally: a country at either end is
+the country itself, not everything in it (geographic containment may still be
+the last step into it, or the first step from it into its own towns).
+
+>>> # answer = path(store, lookup(store, "中山市"), lookup(store, "本拿比市"))
+>>> # answer.paths[0].text()  ->  '中山市 —友好城市(…)— 本拿比市'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from renmai.errors import RenmaiError
+from renmai.graph.model import Entity
+from renmai.graph.store import Store
+from renmai.graph.subgraph import Subgraph
+from renmai.queries.connect import DEFAULT_MAX_HOPS, subgraph_of
+from renmai.queries.ranking import Ranker, ranker_for
+from renmai.queries.walk import FRONTIER_CAP, LocalGraph, Path, best_paths, entity_summary, explore
+from renmai.queries.weights import RankingWeights
+
+DEFAULT_PATHS = 5
+
+
+@dataclass
+class PathAnswer:
+    """The answer of :func:`path`."""
+
+    source: Entity
+    target: Entity
+    paths: list[Path]
+    max_hops: int
+    ranker: Ranker
+    degrees: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": entity_summary(self.source),
+            "to": entity_summary(self.target),
+            "max_hops": self.max_hops,
+            "reference_date": self.ranker.reference_date,
+            "paths": [p.to_dict() for p in self.paths],
+        }
+
+    def subgraph(self) -> Subgraph:
+        sub = subgraph_of(
+            f"{self.source.name} → {self.target.name}", self.paths, [self.source], self.degrees
+        )
+        sub.add_entity(self.target)
+        sub.targets = {self.target.id}
+        return sub
+
+
+def path(
+    store: Store,
+    source: Entity,
+    target: Entity,
+    *,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    limit: int = DEFAULT_PATHS,
+    weights: RankingWeights | None = None,
+    frontier_cap: int = FRONTIER_CAP,
+) -> PathAnswer:
+    """Up to ``limit`` best simple paths from ``source`` to ``target`` of at most
+    ``max_hops`` relationships, best first."""
+    if source.id == target.id:
+        raise RenmaiError("the two ends of a path must be different entities")
+    if max_hops < 1:
+        raise RenmaiError("--max-hops must be at least 1")
+    ranker = ranker_for(store, weights)
+    graph = LocalGraph(ranker, {source.id: source}, {target.id: target})
+    explore(store, graph, max_hops=max_hops, frontier_cap=frontier_cap)
+    grouped = best_paths(graph, max_hops=max_hops, per_group=limit)
+    paths = grouped[0].paths if grouped else []
+    return PathAnswer(source, target, paths, max_hops, ranker, dict(graph.degree))

@@ -1,0 +1,238 @@
+"""How much a relationship, a step and a path are worth.
+
+The formula (``docs/ranking.md`` explains it with examples)::
+
+    strength(r)  = base(r.type) × recency(r) × sourcing(r)
+    step(u, v)   = min(1, max strength(r) × (1 + per_parallel × min(k − 1, max_extra)))
+                   over the k relationships between u and v that may be walked there
+    path score   = Π over steps u→v of  step(u, v) × hop_penalty × hub(u)
+                   where hub(u) = 1 / max(1, log deg(u) / log hub_degree), and 1 at the start
+
+Recency compares a relationship's last evidence — its ``since``/``until``, and
+the dates of the event, agreement or project it joins — with a reference date
+(the newest date in the graph unless the weights pin one)::
+
+    recency(r) = floor + (1 − floor) × 0.5 ** (age_in_years / half_life)
+
+Every factor is at most 1 (the parallel bonus included, after the cap), so a
+score never grows along a path: best paths are found best-first, and
+networkx's Dijkstra over ``−log`` of the step factors finds the same ones.
+
+>>> ranker = Ranker(RankingWeights(), reference_date="2016")
+>>> from renmai.graph.model import Relationship
+>>> rel = Relationship(type="SISTER_CITY_OF", from_id="a", to_id="b", since="2016")
+>>> round(ranker.strength(rel, None, None), 3)  # 0.9 × recency 1 × unsourced 0.8
+0.72
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import math
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol, runtime_checkable
+
+from renmai.graph.model import Entity, Relationship, RelationshipId
+from renmai.graph.schema import SCHEMA
+from renmai.graph.store import Store
+from renmai.queries.weights import RankingWeights
+
+
+def year_of(date: str) -> float:
+    """A partial ISO date as a fractional year, at the middle of the period it names.
+
+    >>> year_of("2015"), round(year_of("2015-06"), 4), round(year_of("2015-01-01"), 4)
+    (2015.5, 2015.4583, 2015.0014)
+    """
+    parts = [int(p) for p in date.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return year + 0.5
+    if len(parts) == 2:
+        return year + (parts[1] - 0.5) / 12
+    days = 366 if calendar.isleap(year) else 365
+    day = dt.date(year, parts[1], parts[2]).timetuple().tm_yday
+    return year + (day - 0.5) / days
+
+
+def year_start(date: str) -> float:
+    """The first instant of a partial date, as a fractional year (``--since`` bounds)."""
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return float(parts[0])
+    if len(parts) == 2:
+        return parts[0] + (parts[1] - 1) / 12
+    days = 366 if calendar.isleap(parts[0]) else 365
+    return parts[0] + (dt.date(parts[0], parts[1], parts[2]).timetuple().tm_yday - 1) / days
+
+
+@cache
+def evidence_fields(kind: str) -> tuple[str, ...]:
+    """Date fields of a kind that date the contact a relationship to it records.
+
+    Only kinds that cannot act (events, agreements, projects) have them: the
+    date of an event is when its participants met; the founding date of an
+    association says nothing about when we last spoke to it.
+    """
+    spec = SCHEMA.entity_kind(kind)
+    if spec.agent:
+        return ()
+    return tuple(name for name, f in spec.fields.items() if f.type == "date")
+
+
+def evidence_dates(rel: Relationship, *ends: Entity | None) -> list[str]:
+    """Every date that shows the relationship alive: since, until, and its
+    event's/agreement's/project's dates. Source dates are not evidence: a
+    report written in 2016 about a 2012 visit is no contact in 2016."""
+    dates = [d for d in (rel.since, rel.until) if d]
+    for end in ends:
+        if end is not None:
+            dates += evidence_dates_of_entity(end)
+    return dates
+
+
+def last_evidence(rel: Relationship, *ends: Entity | None) -> str | None:
+    """The latest of :func:`evidence_dates`, or None when the relationship is undated."""
+    dates = evidence_dates(rel, *ends)
+    return max(dates, key=year_of) if dates else None
+
+
+@dataclass
+class Ranker:
+    """The weights, applied: strengths of relationships, steps and hubs.
+
+    ``reference_date`` is the date recency is measured from; None means the
+    graph holds no date at all, and every relationship counts as undated.
+    """
+
+    weights: RankingWeights
+    reference_date: str | None
+    _cache: dict[RelationshipId, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def reference(self) -> float | None:
+        """The reference date as a fractional year."""
+        return year_of(self.reference_date) if self.reference_date else None
+
+    def recency(self, last: str | None) -> float:
+        w = self.weights
+        reference = self.reference
+        if last is None or reference is None:
+            return w.undated
+        age = max(0.0, reference - year_of(last))
+        decay: float = 0.5 ** (age / w.half_life_years)
+        return w.recency_floor + (1 - w.recency_floor) * decay
+
+    def sourcing(self, rel: Relationship) -> float:
+        w = self.weights
+        if not rel.sources:
+            return w.unsourced
+        return 1 + w.per_extra_source * min(len(rel.sources) - 1, w.max_extra)
+
+    def strength(
+        self,
+        rel: Relationship,
+        a: Entity | None,
+        b: Entity | None,
+        *,
+        key: RelationshipId | None = None,
+    ) -> float:
+        """base × recency × sourcing of one relationship (``a``, ``b``: its ends;
+        ``key``: its identity, when the caller has it at hand)."""
+        key = rel.identity if key is None else key
+        cached = self._cache.get(key)
+        if cached is None:
+            base = self.weights.base_strength(rel.type)
+            cached = base * self.recency(last_evidence(rel, a, b)) * self.sourcing(rel)
+            self._cache[key] = cached
+        return cached
+
+    def combine(self, strengths: Iterable[float]) -> float:
+        """The strength of a step from the strengths of its parallel relationships."""
+        values = list(strengths)
+        if not values:
+            return 0.0
+        w = self.weights
+        bonus = 1 + w.per_parallel * min(len(values) - 1, w.max_extra)
+        return min(1.0, max(values) * bonus)
+
+    def hub(self, degree: int) -> float:
+        """The factor of passing through an entity with ``degree`` relationships."""
+        if degree <= 1:
+            return 1.0
+        return 1 / max(1.0, math.log(degree) / math.log(self.weights.hub_degree))
+
+
+# -- the reference date ------------------------------------------------------------
+
+_NEWEST: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+
+
+@runtime_checkable
+class KnowsNewestDate(Protocol):
+    """A store that can say its newest evidence date without a scan (an
+    optional capability beyond :class:`Store`): the latest of every
+    relationship's ``since``/``until`` and every date field of the kinds that
+    cannot act (:func:`evidence_fields`), or None."""
+
+    def newest_date(self) -> str | None: ...
+
+
+def newest_date(store: Store) -> str | None:
+    """The newest evidence date in the whole graph (see :func:`evidence_dates`).
+
+    Computed once per open store — by the store itself when it can
+    (:class:`KnowsNewestDate`), else by a scan: the answer is an archive's
+    "now". Pin :attr:`RankingWeights.reference_date` to skip it.
+    """
+    try:
+        return _NEWEST[store]
+    except (KeyError, TypeError):
+        pass
+    if isinstance(store, KnowsNewestDate):
+        newest = store.newest_date()
+        with contextlib.suppress(TypeError):
+            _NEWEST[store] = newest
+        return newest
+    newest = None
+    dated_kinds = [k.name for k in SCHEMA.entity_kinds if evidence_fields(k.name)]
+    candidates: list[str] = []
+    for kind in dated_kinds:
+        for entity in store.entities(kind):
+            candidates += evidence_dates_of_entity(entity)
+    for rel in store.relationships():
+        candidates += [d for d in (rel.since, rel.until) if d]
+    if candidates:
+        newest = max(candidates, key=year_of)
+    with contextlib.suppress(TypeError):
+        _NEWEST[store] = newest
+    return newest
+
+
+def evidence_dates_of_entity(entity: Entity) -> list[str]:
+    """The dates of an event, agreement or project (none for who can act)."""
+    fields = evidence_fields(entity.kind)
+    if not fields:
+        return []
+    return [str(entity.properties[f]) for f in fields if f in entity.properties]
+
+
+def forget_newest_date(store: Store) -> None:
+    """Drop the cached reference date of ``store`` (after writing to it)."""
+    _NEWEST.pop(store, None)
+
+
+def reference_date(store: Store, weights: RankingWeights) -> str | None:
+    """The date recency is measured from: the pinned one, else the graph's newest."""
+    return weights.reference_date or newest_date(store)
+
+
+def ranker_for(store: Store, weights: RankingWeights | None = None) -> Ranker:
+    """A :class:`Ranker` for ``store`` with ``weights`` (default: the defaults)."""
+    weights = weights or RankingWeights()
+    return Ranker(weights, reference_date(store, weights))
