@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from renmai import queries
 from renmai.cli.app import AppContext, cli, pass_app
 from renmai.cli.output import chosen_format, emit, format_options, render_table
 from renmai.cli.stats import stats
@@ -370,3 +371,28 @@ def print_answers(store: Store) -> None:
     for home in homes:
         click.echo(f"\n{_named(home)} is directly connected to:")
         click.echo("\n".join(_ties(store, home)) or "  (nothing yet)")
+    for target in DEMO_TARGETS:
+        click.echo("\n".join(["", *_who_connects(store, target)]))
+    click.echo(
+        "\nAsk your own: renmai connect TARGET, renmai search NAME, renmai show X, "
+        "renmai viz -o graph.html (renmai --help for all)."
+    )
+
+
+#: Questions the seed document answers, asked of the reference graph by the demo.
+DEMO_TARGETS = ("以色列", "硅谷", "阿根廷", "游艇")
+
+
+def _who_connects(store: Store, target: str, contacts: int = 3) -> list[str]:
+    """The first contacts for ``target`` and the best path of each, briefly."""
+    try:
+        answer = queries.connect(store, target, limit=contacts, paths_per_contact=1)
+    except RenmaiError as exc:
+        return [f"Who can get us to {target}? {exc}"]
+    lines = [f"Who can get us to {target}?"]
+    for rank, contact in enumerate(answer.contacts, 1):
+        lines.append(f"  {rank}. {contact.entity.name}  (score {contact.score:.3f})")
+        lines.append(f"     {contact.paths[0].text()}")
+    if not answer.contacts:
+        lines.append("  (no path found)")
+    return lines
