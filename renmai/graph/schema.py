@@ -254,7 +254,7 @@ SCHEMA = Schema(
                 "country": _country,
                 "level": FieldSpec(
                     type="enum",
-                    values=("city", "town", "district", "community", "area", "state"),
+                    values=("province", "state", "city", "town", "district", "community", "area"),
                     label="级别",
                 ),
                 "part_of": FieldSpec(
