@@ -67,6 +67,37 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
         server.stop()
 
 
+#: Lock waits end after this long on the spare server, so that a transient
+#: error (a lock acquisition timeout) can be provoked without a deadlock.
+SPARE_LOCK_TIMEOUT = "1s"
+
+
+@pytest.fixture(scope="session")
+def spare_neo4j() -> Iterator[Any]:
+    """A second Neo4j server of its own, started on first use, for tests that
+    kill it, restart it or lock its user out (the session's server is left
+    alone). ``kill()`` and ``start()`` keep its data and port. Its lock waits
+    time out after SPARE_LOCK_TIMEOUT: a retryable transient error."""
+    module = _server_module()
+    try:
+        server = module.Neo4jServer(
+            heap_initial="128m",
+            heap_max="512m",
+            pagecache="64m",
+            extra_config={"db.lock.acquisition.timeout": SPARE_LOCK_TIMEOUT},
+        )
+        server.start()
+    except Exception as exc:
+        message = f"could not start the spare Neo4j server: {exc}"
+        if os.environ.get("RENMAI_REQUIRE_NEO4J") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message + " (set RENMAI_REQUIRE_NEO4J=1 to make this a failure)")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def neo4j_store(neo4j_target: Neo4jTarget) -> Iterator[Store]:
     """A Neo4j store on an empty database."""

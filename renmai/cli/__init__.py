@@ -3,10 +3,10 @@
 Each module registers its commands on :data:`renmai.cli.app.cli` when imported.
 """
 
-from renmai.cli import cypher, draw, load, lookup, schema, stats
+from renmai.cli import cypher, draw, export, generate, load, lookup, schema, stats
 from renmai.cli.app import cli
 
-COMMAND_MODULES = (cypher, draw, load, lookup, schema, stats)
+COMMAND_MODULES = (cypher, draw, export, generate, load, lookup, schema, stats)
 
 
 def main() -> None:

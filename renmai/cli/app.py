@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,8 +12,10 @@ from typing import Any, TypeVar
 import click
 
 from renmai import __version__
+from renmai.cli.output import terminal_text
 from renmai.errors import RenmaiError
 from renmai.graph.connect import open_store
+from renmai.graph.credentials import split_uri
 from renmai.graph.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,20 +24,78 @@ F = TypeVar("F", bound=Callable[..., Any])
 class AppContext:
     """What every command can ask for: the store the global options chose."""
 
-    def __init__(self, store_path: Path | None, neo4j_uri: str | None) -> None:
+    def __init__(
+        self, store_path: Path | None, neo4j_uri: str | None, *, ask_password: bool = False
+    ) -> None:
         self.store_path = store_path
         self.neo4j_uri = neo4j_uri
+        self.ask_password = ask_password
         self._store: Store | None = None
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.store_path, self.neo4j_uri)
+            self._store = open_store(self.store_path, self.neo4j_uri, password=self._password())
         return self._store
+
+    def _password(self) -> str | None:
+        """The Neo4j password typed at a hidden prompt, with ``--ask-password``."""
+        if not self.ask_password:
+            return None
+        if not (self.neo4j_uri or (self.store_path is None and os.environ.get("NEO4J_URI"))):
+            raise click.UsageError(
+                "--ask-password is for the Neo4j store: give --neo4j URI or set NEO4J_URI"
+            )
+        password: str = click.prompt("Neo4j password", hide_input=True, err=True)
+        return password
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+class DriverNotes(logging.Handler):
+    """The Neo4j driver's warnings, as one short line each on stderr.
+
+    Left alone, Python prints each of them in full (a retried transaction
+    logs the whole error, over several lines, every second). A retry is said
+    once per command; the error that ends the retries is the command's own.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.said: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if "will be retried" in str(record.msg) and args:
+            error = args[-1]
+            reason = getattr(error, "code", None) or _driver_reason(error)
+            key, note = "retry", f"Neo4j: {reason}; retrying (for up to 30 s)"
+        else:
+            key = note = f"Neo4j driver: {_driver_reason(record.getMessage())}"
+        if key not in self.said:
+            self.said.add(key)
+            click.echo(f"Note: {terminal_text(note)}", err=True)
+
+
+def _driver_reason(error: object) -> str:
+    """A driver message as one line: its innermost reason, if it gives one."""
+    text = " ".join(str(error).split())
+    _, found, reason = text.rpartition("(reason ")
+    return reason.rstrip(")") if found else text
+
+
+def _driver_notes() -> DriverNotes:
+    """The handler for the driver's logger, installed once, reset per command."""
+    logger = logging.getLogger("neo4j")
+    handler = next((h for h in logger.handlers if isinstance(h, DriverNotes)), None)
+    if handler is None:
+        handler = DriverNotes()
+        logger.addHandler(handler)
+        logger.propagate = False
+    handler.said.clear()
+    return handler
 
 
 class RenmaiGroup(click.Group):
@@ -43,7 +105,7 @@ class RenmaiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RenmaiError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {terminal_text(str(exc))}", err=True)
             sys.exit(exc.exit_code)
 
 
@@ -64,12 +126,26 @@ class RenmaiGroup(click.Group):
     help="Use a Neo4j server (bolt:// or neo4j://) instead of the embedded store; "
     "default $NEO4J_URI. Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
 )
+@click.option(
+    "--ask-password",
+    is_flag=True,
+    help="Prompt for the Neo4j password (hidden input) instead of reading NEO4J_PASSWORD.",
+)
 @click.pass_context
-def cli(ctx: click.Context, store_path: Path | None, neo4j_uri: str | None) -> None:
+def cli(
+    ctx: click.Context, store_path: Path | None, neo4j_uri: str | None, ask_password: bool
+) -> None:
     """renmai (人脉): who can get us to X? A knowledge graph of a city's overseas
     relationships — sister cities, consulates, overseas Chinese associations,
     diaspora leaders, partners and projects."""
-    app = AppContext(store_path, neo4j_uri)
+    if neo4j_uri and split_uri(neo4j_uri).password is not None:
+        click.echo(
+            "Warning: the password in the --neo4j URI is visible to other users (ps); "
+            "set NEO4J_PASSWORD or use --ask-password instead.",
+            err=True,
+        )
+    _driver_notes()
+    app = AppContext(store_path, neo4j_uri, ask_password=ask_password)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

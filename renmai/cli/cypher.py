@@ -1,7 +1,10 @@
 """``renmai cypher``: run a Cypher query on the Neo4j store, read-only by default.
 
-The query runs in a read transaction unless ``--write`` is given, so it is the
-server that refuses a write, whatever the query text looks like. On the
+Unless ``--write`` is given, the server first plans the query (``EXPLAIN``)
+and it is refused unless the plan only reads (no writes, no schema or
+administration commands, no ``LOAD CSV``); then it runs in a read transaction,
+in which the server refuses any write, whatever the query text looks like.
+Nodes come back without contact details unless ``--show-contacts``. On the
 embedded store there is no Cypher: the command says how to point renmai at a
 Neo4j server instead. Ready queries for renmai's graph model: ``docs/cypher.md``.
 """
@@ -19,7 +22,7 @@ import click
 from renmai.cli.app import AppContext, cli, pass_app
 from renmai.cli.output import chosen_format, emit, format_options
 from renmai.errors import RenmaiError
-from renmai.graph.store import StoreError
+from renmai.graph.store import ReadOnlyRefused, StoreError
 
 #: The Neo4j status code of a write attempted in a read transaction.
 ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
@@ -38,7 +41,12 @@ class CypherStore(Protocol):
     location: str
 
     def run_cypher(
-        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False
+        self,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        show_contacts: bool = True,
     ) -> tuple[list[str], list[list[Any]]]: ...
 
 
@@ -111,6 +119,11 @@ def _cell(value: Any) -> Any:
     help="A query parameter ($NAME in the query); repeatable. JSON values are parsed.",
 )
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
+@click.option(
+    "--show-contacts",
+    is_flag=True,
+    help="Keep contact details (phone, e-mail …) in the nodes returned.",
+)
 @format_options
 @pass_app
 def cypher(
@@ -118,6 +131,7 @@ def cypher(
     query: str,
     params: tuple[str, ...],
     write: bool,
+    show_contacts: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
@@ -141,7 +155,14 @@ def cypher(
         )
     try:
         with server_notes() as notices:
-            columns, rows = store.run_cypher(query, values, write=write)
+            columns, rows = store.run_cypher(
+                query, values, write=write, show_contacts=show_contacts
+            )
+    except ReadOnlyRefused as exc:
+        raise CypherError(
+            f"`renmai cypher` is read-only by default, and {exc}: refused before it ran, "
+            "nothing changed. Add --write to allow it."
+        ) from None
     except StoreError as exc:
         if ACCESS_MODE in str(exc):
             raise CypherError(

@@ -14,7 +14,7 @@ import click
 
 from renmai import queries
 from renmai.cli.app import AppContext, cli, pass_app
-from renmai.cli.output import chosen_format, emit, format_options, render_table
+from renmai.cli.output import chosen_format, emit, format_options, render_table, terminal_text
 from renmai.cli.stats import stats
 from renmai.errors import RenmaiError
 from renmai.graph.dedupe import DEFAULT_THRESHOLD, likely_duplicates, merge_entities
@@ -171,7 +171,7 @@ def _report(report: LoadReport, verbose: bool, *, headline: str) -> None:
     if shown:
         click.echo(f"\nWarnings ({len(report.warnings)}):", err=True)
         for warning in shown:
-            click.echo(f"  {warning}", err=True)
+            click.echo(terminal_text(f"  {warning}"), err=True)
         if len(report.warnings) > len(shown):
             more = len(report.warnings) - len(shown)
             click.echo(f"  … and {more} more (--verbose lists them all)", err=True)
@@ -283,8 +283,10 @@ def merge(app: AppContext, keep: str, drop: str) -> None:
     dropped = _one(store, drop, kind=kept.kind)
     result = merge_entities(store, kept.id, dropped.id)
     click.echo(
-        f"Merged {dropped.id} ({dropped.name}) into {kept.id} ({result.kept.name}): "
-        f"{result.moved} relationship(s) moved, {result.repointed} reference(s) re-pointed."
+        terminal_text(
+            f"Merged {dropped.id} ({dropped.name}) into {kept.id} ({result.kept.name}): "
+            f"{result.moved} relationship(s) moved, {result.repointed} reference(s) re-pointed."
+        )
     )
     for rel in result.discarded:
         click.echo(f"  dropped {rel.identity}: it joined the two", err=True)

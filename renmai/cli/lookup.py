@@ -12,7 +12,14 @@ import click
 
 from renmai import queries
 from renmai.cli.app import AppContext, cli, pass_app
-from renmai.cli.output import Format, chosen_format, display_width, emit, format_options
+from renmai.cli.output import (
+    Format,
+    chosen_format,
+    display_width,
+    emit,
+    format_options,
+    terminal_text,
+)
 from renmai.graph.model import Entity, Relationship, Source
 from renmai.graph.schema import SCHEMA
 from renmai.graph.subgraph import Subgraph
@@ -231,7 +238,7 @@ def show(
             lines += [f"      {notes.cite(s)}" for s in n.relationship.sources]
     if notes.documents:
         lines += ["", *notes.lines()]
-    click.echo("\n".join(lines))
+    click.echo(terminal_text("\n".join(lines)))
 
 
 def _relationship_line(rel: Relationship, outgoing: bool, other: Entity) -> str:
@@ -338,7 +345,7 @@ def connect(
                 lines += _path_lines(p, notes, "   ")
     if notes.documents:
         lines += ["", *notes.lines()]
-    click.echo("\n".join(lines))
+    click.echo(terminal_text("\n".join(lines)))
 
 
 @cli.command()
@@ -387,7 +394,7 @@ def path(
         lines += _path_lines(p, notes, "   ")
     if notes.documents:
         lines += ["", *notes.lines()]
-    click.echo("\n".join(lines))
+    click.echo(terminal_text("\n".join(lines)))
 
 
 # -- neighbourhood ------------------------------------------------------------------------------
@@ -459,7 +466,7 @@ def common(
     if fmt == "table":
         direct = answer.direct
         head = f"{answer.a.name} {direct.arrow()} {answer.b.name}" if direct else "none"
-        click.echo(f"Directly: {head}\nIn common ({len(rows)}):")
+        click.echo(terminal_text(f"Directly: {head}\nIn common ({len(rows)}):"))
     emit(rows, columns, fmt, document=answer.to_dict())
 
 

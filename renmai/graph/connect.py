@@ -9,12 +9,18 @@ from renmai.graph.embedded import EmbeddedStore, default_store_path
 from renmai.graph.store import Store, StoreError
 
 
-def open_store(store_path: Path | str | None = None, neo4j_uri: str | None = None) -> Store:
+def open_store(
+    store_path: Path | str | None = None,
+    neo4j_uri: str | None = None,
+    *,
+    password: str | None = None,
+) -> Store:
     """The store the options name: ``--neo4j``/``NEO4J_URI`` for Neo4j, else the file.
 
     An explicit store path wins over ``NEO4J_URI`` in the environment. Neo4j
-    credentials come from ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD``, never from
-    the command line, where ``ps`` would show them.
+    credentials come from ``NEO4J_USERNAME`` and ``NEO4J_PASSWORD`` (or
+    ``password``, which the CLI prompts for), never from the command line,
+    where ``ps`` would show them; a password inside the URI is used and masked.
     """
     if store_path is not None and neo4j_uri:
         raise StoreError("give either a store file or a Neo4j URI, not both")
@@ -25,7 +31,7 @@ def open_store(store_path: Path | str | None = None, neo4j_uri: str | None = Non
         return Neo4jStore(
             uri,
             username=os.environ.get("NEO4J_USERNAME", "neo4j"),
-            password=os.environ.get("NEO4J_PASSWORD", ""),
+            password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
     if store_path is None:

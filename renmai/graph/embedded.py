@@ -10,10 +10,13 @@ each other's updates.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
 import tempfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,8 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from renmai.graph.model import Entity, Relationship, RelationshipId
+from renmai.graph.bulk import paused_gc
+from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
 from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import plan_write
 from renmai.graph.store import (
@@ -41,6 +45,9 @@ VERSION = 1
 NAMES_VERSION = 1
 #: How long a writer waits for another one to finish, in seconds.
 LOCK_TIMEOUT = 60.0
+#: One encoder for every record line (``json.dumps`` with options builds a new
+#: one per call, a third of the cost of a small record).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def default_store_path() -> Path:
@@ -67,6 +74,27 @@ def _record_identity(record: dict[str, Any]) -> RelationshipId:
     return RelationshipId(record["type"], record["from"], record["to"], record.get("key", ""))
 
 
+def _joined(lines: Iterable[str], size: int = 2000) -> Iterator[str]:
+    """``",\\n".join(lines)``, in pieces of ``size`` lines."""
+    it = iter(lines)
+    separator = ""
+    while chunk := list(islice(it, size)):
+        yield separator + ",\n".join(chunk)
+        separator = ",\n"
+
+
+def _record_order(record: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The order of :func:`_record_identity`, as a plain tuple (cheaper to sort by)."""
+    return (record["type"], record["from"], record["to"], record.get("key", ""))
+
+
+def _record_edge_key(record: dict[str, Any]) -> str:
+    """``str(_record_identity(record))``, without building the tuple (once per edge on open)."""
+    key = record.get("key", "")
+    suffix = f"#{key}" if key else ""
+    return f"{record['from']}-[{record['type']}{suffix}]->{record['to']}"
+
+
 def _record_keys(record: dict[str, Any]) -> list[str]:
     return name_keys([record["name"], record.get("name_en") or "", *record.get("aliases", [])])
 
@@ -81,6 +109,8 @@ class EmbeddedStore:
         self._stamp: tuple[int, int, int] | None = None
         self._graph = nx.MultiDiGraph()
         self._keys: dict[str, set[str]] = {}
+        #: Ids of the home entities, sorted; None until asked for after a change.
+        self._homes: list[str] | None = None
         if self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory, not a file")
         if not self.path.parent.is_dir():
@@ -107,21 +137,17 @@ class EmbeddedStore:
         graph = nx.MultiDiGraph()
         keys: dict[str, set[str]] = {}
         if stamp is not None:
-            doc = self._read()
-            fresh_keys = doc.get("names") == NAMES_VERSION
-            for record in doc.get("entities", []):
-                node_keys = record.pop("_keys", None) if fresh_keys else None
-                if node_keys is None:
-                    record.pop("_keys", None)
-                    node_keys = _record_keys(record)
-                graph.add_node(record["id"], record=record, keys=node_keys)
-                for key in node_keys:
-                    keys.setdefault(key, set()).add(record["id"])
-            for record in doc.get("relationships", []):
-                rel_id = _record_identity(record)
-                graph.add_edge(rel_id.from_id, rel_id.to_id, key=_edge_key(rel_id), record=record)
+            try:
+                with paused_gc():
+                    self._build(graph, keys, self._read())
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise StoreError(
+                    f"store {self.path} holds a malformed record ({exc}); nothing was changed. "
+                    + self._way_out()
+                ) from None
         self._graph = graph
         self._keys = keys
+        self._homes = None
         self._stamp = stamp
 
     def _read(self) -> dict[str, Any]:
@@ -132,8 +158,8 @@ class EmbeddedStore:
             raise StoreError(f"cannot read store {self.path}: permission denied") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise StoreError(
-                f"store {self.path} is corrupt or truncated ({exc}); the previous version, "
-                f"if any, is {self.path}.bak — move the broken file away to start again"
+                f"store {self.path} is corrupt or truncated ({exc}); nothing was changed. "
+                + self._way_out()
             ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise StoreError(f"{self.path} is not a renmai store file")
@@ -141,24 +167,76 @@ class EmbeddedStore:
             raise StoreError(
                 f"store {self.path} has version {doc.get('version')}, expected {VERSION}"
             )
-        try:
-            for record in doc.get("entities", []):
-                record["id"], record["name"]
-            for record in doc.get("relationships", []):
-                _record_identity(record)
-        except (KeyError, TypeError) as exc:
-            raise StoreError(f"store {self.path} holds a malformed record ({exc})") from None
         return doc
+
+    def _invalid(self, record: str, error: ValidationError) -> StoreError:
+        """One line for a record of the file that the schema refuses."""
+        problems = "; ".join(f"{p.field}: {p.message}" for p in problems_of(error))
+        return StoreError(
+            f"store {self.path} holds an invalid record {record} ({problems}). " + self._way_out()
+        )
+
+    def _way_out(self) -> str:
+        """What to do about a store file that cannot be read."""
+        backup = Path(str(self.path) + ".bak")
+        if backup.is_file():
+            return (
+                f"The version before the last write is {backup}: copy it over the broken "
+                f"file to go back to it (cp '{backup}' '{self.path}'), or move the broken "
+                "file away to start with an empty store"
+            )
+        return "There is no earlier version (.bak); move the broken file away to start again"
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files of writers that died mid-write (SIGKILL, power
+        loss). Called with the lock held: no live writer has one open then."""
+        stale = re.compile(re.escape(self.path.name) + r"\.[A-Za-z0-9_]{8}\.tmp")
+        for candidate in self.path.parent.glob(glob.escape(self.path.name) + ".*.tmp"):
+            if stale.fullmatch(candidate.name):
+                candidate.unlink(missing_ok=True)
+
+    @staticmethod
+    def _build(graph: nx.MultiDiGraph, keys: dict[str, set[str]], doc: dict[str, Any]) -> None:
+        """Fill an empty graph and the name-key index from a file's records.
+
+        The adjacency is filled directly, as ``MultiDiGraph.add_edge`` would
+        fill it (one shared key dict per node pair in ``_succ`` and ``_pred``):
+        at 500k relationships add_edge's per-call checks were half the open time.
+        """
+        fresh_keys = doc.get("names") == NAMES_VERSION
+        nodes, succ, pred = graph._node, graph._succ, graph._pred
+        for record in doc.get("entities", []):
+            entity_id, _, _ = record["id"], record["name"], record["kind"]
+            node_keys = record.pop("_keys", None) if fresh_keys else None
+            if node_keys is None:
+                record.pop("_keys", None)
+                node_keys = _record_keys(record)
+            if entity_id not in nodes:
+                succ[entity_id], pred[entity_id] = {}, {}
+            nodes[entity_id] = {"record": record, "keys": node_keys}
+            for key in node_keys:
+                keys.setdefault(key, set()).add(entity_id)
+        for record in doc.get("relationships", []):
+            u, v = record["from"], record["to"]
+            edge_key = _record_edge_key(record)
+            if u not in nodes or v not in nodes:
+                # renmai never writes one: the file was edited or damaged.
+                missing = u if u not in nodes else v
+                raise KeyError(f"relationship {edge_key} names {missing!r}, which is no entity")
+            keydict = succ[u].get(v)
+            if keydict is None:
+                keydict = succ[u][v] = pred[v][u] = {}
+            keydict[edge_key] = {"record": record}
 
     def _entity(self, entity_id: str) -> Entity:
         """The entity of a node, validated from its record on first use."""
-        data = self._graph.nodes[entity_id]
+        data = self._graph._node[entity_id]
         entity: Entity | None = data.get("entity")
         if entity is None:
             try:
                 entity = Entity.model_validate(data["record"])
             except ValidationError as exc:
-                raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
+                raise self._invalid(entity_id, exc) from None
             data["entity"] = entity
         return entity
 
@@ -169,11 +247,12 @@ class EmbeddedStore:
             try:
                 rel = Relationship.model_validate(data["record"])
             except ValidationError as exc:
-                raise StoreError(f"store {self.path} holds an invalid record: {exc}") from None
+                raise self._invalid(_record_edge_key(data["record"]), exc) from None
             data["relationship"] = rel
         return rel
 
     def _put_entity(self, entity: Entity) -> None:
+        self._homes = None
         if entity.id in self._graph:
             self._unindex(entity.id)
         keys = entity.keys
@@ -190,36 +269,33 @@ class EmbeddedStore:
             relationship=rel,
         )
 
-    def _serialize(self) -> bytes:
+    def _serialize(self) -> Iterator[str]:
+        """The file's text, in pieces of a few thousand records: a large store is
+        never held whole in memory as one string (and again as bytes)."""
         nodes = self._graph.nodes
-        entity_lines = [
-            json.dumps(
-                {**nodes[i]["record"], "_keys": nodes[i]["keys"]},
-                ensure_ascii=False,
-                sort_keys=True,
-            )
-            for i in sorted(nodes)
-        ]
-        edge_records = sorted(
-            (d["record"] for _, _, d in self._graph.edges(data=True)), key=_record_identity
+        encode = _ENCODER.encode
+        yield f'{{"format": "{FORMAT}", "version": {VERSION}, "names": {NAMES_VERSION},\n'
+        yield '"entities": [\n'
+        yield from _joined(
+            encode({**nodes[i]["record"], "_keys": nodes[i]["keys"]}) for i in sorted(nodes)
         )
-        rel_lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in edge_records]
-        parts = [
-            f'{{"format": "{FORMAT}", "version": {VERSION}, "names": {NAMES_VERSION},\n',
-            '"entities": [\n',
-            ",\n".join(entity_lines),
-            '\n],\n"relationships": [\n',
-            ",\n".join(rel_lines),
-            "\n]}\n",
-        ]
-        return "".join(parts).encode("utf-8")
+        yield '\n],\n"relationships": [\n'
+        edge_records = sorted(
+            (d["record"] for _, _, d in self._graph.edges(data=True)), key=_record_order
+        )
+        yield from _joined(encode(r) for r in edge_records)
+        yield "\n]}\n"
 
     def _save(self) -> None:
-        data = self._serialize()
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                try:
+                    for piece in self._serialize():
+                        fh.write(piece.encode("utf-8"))
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
                 fh.flush()
                 os.fsync(fh.fileno())
             if self.path.exists():
@@ -269,7 +345,7 @@ class EmbeddedStore:
         *,
         progress: Progress | None = None,
     ) -> WriteSummary:
-        with self._transaction():
+        with self._transaction(), paused_gc():
             plan = plan_write(entities, relationships, self.get_many, self.get_relationships)
             if not plan.summary.changed:
                 return plan.summary
@@ -319,8 +395,11 @@ class EmbeddedStore:
 
     def homes(self) -> list[Entity]:
         self._refresh()
-        nodes = self._graph.nodes
-        return [self._entity(i) for i in sorted(nodes) if nodes[i]["record"].get("home")]
+        if self._homes is None:
+            # Every connect starts here: a scan of 100k records took 100 ms.
+            nodes = self._graph._node
+            self._homes = sorted(i for i, data in nodes.items() if data["record"].get("home"))
+        return [self._entity(i) for i in self._homes]
 
     def search_candidates(
         self, text: str, kind: str | None = None, limit: int = 50
@@ -349,20 +428,27 @@ class EmbeddedStore:
     def _neighbors(
         self, entity_id: str, direction: Direction, types: Collection[str] | None
     ) -> list[Neighbor]:
-        if entity_id not in self._graph:
+        graph = self._graph
+        if entity_id not in graph._node:
             return []
-        edges: list[tuple[Any, bool]] = []
+        # Straight from the adjacency dicts, sorted by the records' identity:
+        # graph walks call this for tens of thousands of relationships a query.
+        found: list[tuple[tuple[str, str, str, str], bool, Neighbor]] = []
+        sides = []
         if direction in ("out", "both"):
-            edges += [(d, True) for _, _, d in self._graph.out_edges(entity_id, data=True)]
+            sides.append((graph._succ[entity_id], True))
         if direction in ("in", "both"):
-            edges += [(d, False) for _, _, d in self._graph.in_edges(entity_id, data=True)]
-        found = []
-        for data, outgoing in edges:
-            if types is not None and data["record"]["type"] not in types:
-                continue
-            rel = self._relationship(data)
-            found.append(Neighbor(rel, self._entity(rel.other(entity_id)), outgoing))
-        return sorted(found, key=lambda n: (n.relationship.identity, not n.outgoing))
+            sides.append((graph._pred[entity_id], False))
+        for adjacent, outgoing in sides:
+            for other, keydict in adjacent.items():
+                for data in keydict.values():
+                    record = data["record"]
+                    if types is not None and record["type"] not in types:
+                        continue
+                    neighbor = Neighbor(self._relationship(data), self._entity(other), outgoing)
+                    found.append((_record_order(record), not outgoing, neighbor))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [item[2] for item in found]
 
     def get_relationships(
         self, ids: Collection[RelationshipId]
@@ -380,6 +466,7 @@ class EmbeddedStore:
             if entity_id not in self._graph:
                 return False
             self._unindex(entity_id)
+            self._homes = None
             self._graph.remove_node(entity_id)
             self._save()
             return True
@@ -444,7 +531,12 @@ class _Transaction:
             raise StoreError(
                 f"cannot lock store {self.store.path}: {exc.strerror or exc}"
             ) from None
-        self.store._refresh()
+        try:
+            self.store._refresh()
+            self.store._remove_stale_temporaries()
+        except BaseException:
+            self.store._lock.release()
+            raise
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -452,5 +544,6 @@ class _Transaction:
                 # Drop in-memory changes that did not reach the file.
                 self.store._stamp = None
                 self.store._graph = nx.MultiDiGraph()
+                self.store._homes = None
         finally:
             self.store._lock.release()

@@ -16,9 +16,11 @@ have kinds its type may join depends on the graph, and is checked by
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, NamedTuple
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple, Self
 
 from pydantic import (
     BaseModel,
@@ -132,13 +134,17 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
     if spec.type == "number":
         if isinstance(value, bool):
             raise ValueError(f"{value!r} is not a number")
-        if isinstance(value, int | float):
+        if isinstance(value, int):
             return value
         try:
-            number = float(str(value).replace(",", "").strip())
+            number = value if isinstance(value, float) else float(str(value).replace(",", ""))
         except ValueError:
             raise ValueError(f"{value!r} is not a number") from None
-        return int(number) if number.is_integer() else number
+        # NaN is not even equal to itself (a re-load would "update" it), and
+        # infinity is no amount: neither is a number here.
+        if not math.isfinite(number):
+            raise ValueError(f"{value!r} is not a finite number")
+        return int(number) if isinstance(value, str) and number.is_integer() else number
     if spec.type == "bool":
         if isinstance(value, bool):
             return value
@@ -164,9 +170,15 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
     return str(value)
 
 
+def _required(fields: Mapping[str, FieldSpec]) -> bool:
+    return any(spec.required for spec in fields.values())
+
+
 def _check_properties(
     owner: str, fields: Mapping[str, FieldSpec], properties: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Problem]]:
+    if not properties and not _required(fields):
+        return {}, []  # most relationships: no fields of their own
     checked: dict[str, Any] = {}
     problems: list[Problem] = []
     for name, value in properties.items():
@@ -213,6 +225,11 @@ class Entity(BaseModel):
     @classmethod
     def _dedupe(cls, values: list[str]) -> list[str]:
         return _unique(v.strip() for v in values)
+
+    @field_validator("sources", mode="after")
+    @classmethod
+    def _dedupe_sources(cls, sources: list[Source]) -> list[Source]:
+        return _unique_sources(sources)
 
     @model_validator(mode="after")
     def _against_schema(self) -> Entity:
@@ -266,6 +283,11 @@ class Relationship(BaseModel):
     properties: dict[str, Any] = {}
     sources: list[Source] = []
 
+    @field_validator("sources", mode="after")
+    @classmethod
+    def _dedupe_sources(cls, sources: list[Source]) -> list[Source]:
+        return _unique_sources(sources)
+
     @model_validator(mode="after")
     def _against_schema(self) -> Relationship:
         if not SCHEMA.has_relationship_kind(self.type):
@@ -294,9 +316,16 @@ class Relationship(BaseModel):
     def ends(self) -> tuple[str, str]:
         return (self.from_id, self.to_id)
 
-    @property
+    @cached_property
     def identity(self) -> RelationshipId:
+        # Cached (pydantic ignores it in equality, hashing and dumps): write
+        # plans and graph walks ask for it several times per relationship.
         return RelationshipId(self.type, self.from_id, self.to_id, self.key)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("identity", None)  # the copy's ends may differ
+        return copied
 
     def other(self, entity_id: str) -> str:
         """The end that is not ``entity_id``."""
@@ -357,6 +386,17 @@ def problems_of(error: ValidationError) -> list[Problem]:
         message = str(detail["msg"]).removeprefix("Value error, ")
         problems.append(Problem(field, message))
     return problems
+
+
+def _unique_sources(sources: list[Source]) -> list[Source]:
+    """Each source once (by document, excerpt and locator), the first kept: a
+    record that gives one source twice is stored as a second load leaves it."""
+    if len(sources) < 2:
+        return sources
+    seen: dict[tuple[str, str | None, str | None], Source] = {}
+    for source in sources:
+        seen.setdefault(source.identity, source)
+    return list(seen.values())
 
 
 def _merge_sources(old: Sequence[Source], new: Sequence[Source]) -> list[Source]:

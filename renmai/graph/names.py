@@ -21,12 +21,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import zhconv
-from pypinyin import lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 # Everything that is not a letter, a digit or a CJK character is noise in a
 # name: punctuation (either width), spaces, dashes and dots.
 _NOISE = re.compile(r"[^\w]|_", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: Large enough for every name of a 100k-entity load: a load computes each
+#: name's keys several times (resolution index, store index), and a cache that
+#: evicts them in between makes it compute pinyin again each time.
+_CACHE = 1 << 18
+#: What ``pypinyin.lazy_pinyin`` builds on every call, built once.
+_PINYIN = Pinyin(UltimateConverter())
 
 
 def to_simplified(text: str) -> str:
@@ -34,12 +42,15 @@ def to_simplified(text: str) -> str:
     return str(zhconv.convert(text, "zh-hans"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHE)
 def name_key(text: str) -> str:
     """The comparison key of a name: width-folded, simplified, case-folded, no noise."""
     folded = unicodedata.normalize("NFKC", text)
     folded = to_simplified(folded).casefold()
-    return _NOISE.sub("", folded)
+    # A name that is all noise ("（）", "…", a control character) keeps its
+    # folded text, spaces removed, as its key: it can still be found by name,
+    # so a second load finds it again instead of making a new entity.
+    return _NOISE.sub("", folded) or "".join(folded.split())
 
 
 def has_han(text: str) -> bool:
@@ -47,14 +58,25 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHE)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text``, as a name key.
+
+    Exactly ``lazy_pinyin``'s reading: the text is cut into words as it cuts
+    it, and each word read as it reads it — but a word is read once and
+    remembered (names share their words: 中山, 同乡会, 协会), which makes a
+    new name about five times cheaper.
 
     >>> pinyin_key("中山")
     'zhongshan'
     """
-    return name_key("".join(lazy_pinyin(to_simplified(text))))
+    return name_key("".join(_word_pinyin(w) for w in _PINYIN.seg(to_simplified(text))))
+
+
+@lru_cache(maxsize=_CACHE)
+def _word_pinyin(word: str) -> str:
+    readings = _PINYIN._converter.convert(word, Style.NORMAL, False, "default", strict=True)
+    return "".join(reading[0] for reading in readings)
 
 
 def name_keys(names: Iterable[str]) -> list[str]:

@@ -110,12 +110,17 @@ def plan_write(
         if rel_problems:
             problems.extend((str(rel.identity), p) for p in rel_problems)
             continue
-        prior = rel_batch.get(rel.identity)
-        rel_batch[rel.identity] = merge_relationship(prior, rel) if prior else rel
+        rel_id = rel.identity
+        prior = rel_batch.get(rel_id)
+        rel_batch[rel_id] = merge_relationship(prior, rel) if prior else rel
     if problems:
         raise IntegrityError(problems)
 
-    existing_rels = fetch_relationships(rel_batch.keys())
+    # A stored relationship has both its ends stored: one with a new end is new,
+    # and is not asked for (a first load of 500k relationships asks for none).
+    existing_rels = fetch_relationships(
+        [i for i in rel_batch if i.from_id in existing and i.to_id in existing]
+    )
     for rel_id, rel in rel_batch.items():
         old_rel = existing_rels.get(rel_id)
         merged_rel = merge_relationship(old_rel, rel) if old_rel else rel

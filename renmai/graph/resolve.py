@@ -87,6 +87,10 @@ class EntityIndex:
         self._declared: dict[str, set[str]] = {}
         self._latin: dict[str, set[str]] = {}
         self._pinyin: dict[str, set[str]] = {}
+        #: The version of each entity that is in the key maps, by id.
+        self._indexed: dict[str, Entity] = {}
+        #: Ids added or replaced since the key maps were last brought up to date.
+        self._pending: set[str] = set()
         for entity in entities:
             self.add(entity)
 
@@ -98,15 +102,26 @@ class EntityIndex:
         )
 
     def add(self, entity: Entity) -> None:
-        """Add ``entity``, replacing an earlier one with the same id."""
-        old = self._by_id.get(entity.id)
-        for index, keys_of in self._maps():
-            if old is not None:
-                for key in keys_of(old):
-                    index.get(key, set()).discard(old.id)
-            for key in keys_of(entity):
-                index.setdefault(key, set()).add(entity.id)
+        """Add ``entity``, replacing an earlier one with the same id.
+
+        Its name keys are computed when a lookup by key first needs them: a
+        load whose rows all give ids never looks up by name, and skips the
+        pinyin of its 100k names.
+        """
         self._by_id[entity.id] = entity
+        self._pending.add(entity.id)
+
+    def _update_keys(self) -> None:
+        for entity_id in self._pending:
+            old, entity = self._indexed.get(entity_id), self._by_id[entity_id]
+            for index, keys_of in self._maps():
+                if old is not None:
+                    for key in keys_of(old):
+                        index.get(key, set()).discard(entity_id)
+                for key in keys_of(entity):
+                    index.setdefault(key, set()).add(entity_id)
+            self._indexed[entity_id] = entity
+        self._pending.clear()
 
     def get(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
@@ -121,6 +136,8 @@ class EntityIndex:
         return iter(self._by_id.values())
 
     def with_key(self, key: str, which: Literal["declared", "latin", "pinyin"]) -> list[Entity]:
+        if self._pending:
+            self._update_keys()
         index = {"declared": self._declared, "latin": self._latin, "pinyin": self._pinyin}[which]
         return [self._by_id[i] for i in sorted(index.get(key, ()))]
 

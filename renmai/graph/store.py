@@ -25,6 +25,44 @@ class StoreError(RenmaiError):
     """A store cannot be opened, read or written: one line for the user."""
 
 
+class ConnectionLost(StoreError):
+    """The store's server cannot be reached, or stopped answering."""
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        #: What the driver said, e.g. "[Errno 111] Connection refused".
+        self.reason = reason
+
+
+class InterruptedWrite(StoreError):
+    """A write that stopped part way, after some of its batches were committed.
+
+    What was committed stays; the same write run again completes it (writes are
+    upserts, so nothing is duplicated and nothing already written is lost).
+    """
+
+    def __init__(self, what: str, *, written: int, total: int, reason: str = "") -> None:
+        #: What stopped it: "connection to Neo4j at … lost".
+        self.what = what
+        self.written = written
+        self.total = total
+        #: What the driver or server said, if anything.
+        self.reason = reason
+        super().__init__(self.describe("write"))
+
+    def describe(self, action: str) -> str:
+        """One line for the user; ``action`` is what to run again ("load", "merge")."""
+        reason = f" ({self.reason})" if self.reason else ""
+        return (
+            f"{self.what} after writing {self.written} of {self.total} records{reason}; "
+            f"run the same {action} again to complete it"
+        )
+
+
+class ReadOnlyRefused(StoreError):
+    """A query to be run read-only does more than read; nothing ran."""
+
+
 class IntegrityError(StoreError):
     """A write was refused before anything was written (dangling ends, wrong kinds)."""
 
@@ -54,7 +92,11 @@ class WriteSummary:
     def count(
         self, section: Literal["entities", "relationships"], kind: str, outcome: Outcome
     ) -> None:
-        getattr(self, section).setdefault(kind, Counter())[outcome] += 1
+        counters = getattr(self, section)
+        counter = counters.get(kind)
+        if counter is None:  # not setdefault: that builds a Counter per call
+            counter = counters[kind] = Counter()
+        counter[outcome] += 1
 
     def total(self, outcome: Outcome) -> int:
         return sum(c[outcome] for c in [*self.entities.values(), *self.relationships.values()])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from pydantic import ValidationError
 
@@ -55,9 +56,24 @@ class Batch:
     relationships: list[Relationship] = field(default_factory=list)
     problems: list[LocatedProblem] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
-    #: Where each entity id and relationship identity was first read, to
-    #: locate what the store's own checks find.
+    #: Where each entity id was first read, to locate what the store's own
+    #: checks find.
     origins: dict[str, Location] = field(default_factory=dict)
+    #: Where each of :attr:`relationships` was read, in the same order (a list:
+    #: a map keyed by identity text cost 100 MB at 500k relationships, and is
+    #: only needed when the store finds a problem).
+    rel_origins: list[Location] = field(default_factory=list)
+    _rel_map: dict[str, Location] | None = field(default=None, repr=False, compare=False)
+
+    def origin(self, record: str) -> Location | None:
+        """Where an entity id or a relationship identity (as text) was first read."""
+        if record in self.origins:
+            return self.origins[record]
+        if self._rel_map is None:
+            self._rel_map = {}
+            for rel, where in zip(self.relationships, self.rel_origins, strict=True):
+                self._rel_map.setdefault(str(rel.identity), where)
+        return self._rel_map.get(record)
 
 
 def build_batch(
@@ -83,6 +99,11 @@ class _Builder:
         #: Country ids of drafts that name one, by ``id(draft)``.
         self.countries: dict[int, str] = {}
         self.built: dict[str, Entity] = {}
+        #: Stored versions of the ids the drafts give, fetched in one round trip
+        #: (an id fetched and absent maps to None).
+        self.stored: dict[str, Entity | None] = {}
+        #: Whether the store holds no entity at all (asked once, when needed).
+        self._store_empty: bool | None = None
 
     def problem(self, draft: Draft, field_path: str, message: str) -> None:
         self.batch.problems.append(draft.problem(field_path, message))
@@ -101,10 +122,12 @@ class _Builder:
         """Give every draft an id (given, resolved or new); the drafts that got one."""
         ok: set[int] = set()
         explicit = [d for d in drafts if d.id is not None]
-        stored = self.store.get_many({d.id for d in explicit if d.id})
+        wanted = {d.id for d in explicit if d.id}
+        self.stored = dict.fromkeys(wanted)
+        self.stored.update(self.store.get_many(wanted))
         for draft in explicit:
             assert draft.id is not None
-            prior, old = self.first.get(draft.id), stored.get(draft.id)
+            prior, old = self.first.get(draft.id), self.stored.get(draft.id)
             if prior is not None and prior.kind != draft.kind:
                 where = prior.where("id")
                 self.problem(draft, "id", f"{draft.id!r} is already a {prior.kind} ({where})")
@@ -186,8 +209,22 @@ class _Builder:
         )
         self.index.add(skeleton)
 
+    def _stored_entity(self, entity_id: str) -> Entity | None:
+        """The store's version of an entity; ids the drafts give were fetched at once."""
+        if entity_id in self.stored:
+            return self.stored[entity_id]
+        return self.store.get(entity_id)
+
+    def _store_is_empty(self) -> bool:
+        if self._store_empty is None:
+            self._store_empty = not any(self.store.counts().entities.values())
+        return self._store_empty
+
     def _warn_if_known(self, draft: EntityDraft) -> None:
         """A new id for a name the store already has may be a duplicate."""
+        if self._store_is_empty():
+            # Nothing to be a duplicate of: skip a name lookup per record.
+            return
         found = resolve_any(self.store, draft.names, kind=draft.kind)
         if found.candidates:
             listed = "; ".join(describe(c) for c in found.candidates)
@@ -245,7 +282,7 @@ class _Builder:
     def _add(self, entity: Entity, where: Location) -> None:
         self.batch.entities.append(entity)
         self.batch.origins.setdefault(entity.id, where)
-        prior = self.built.get(entity.id) or self.store.get(entity.id)
+        prior = self.built.get(entity.id) or self._stored_entity(entity.id)
         try:
             merged = merge_entity(prior, entity) if prior else entity
         except SchemaViolation:
@@ -255,15 +292,18 @@ class _Builder:
 
     # -- relationships ---------------------------------------------------------
     def _relationship(self, draft: RelationshipDraft) -> None:
-        kind = SCHEMA.relationship_kind(draft.type)
         ids: dict[str, str] = {}
         for end_name, end in draft.ends.items():
             if not end.text:
                 continue
-            allowed = set(kind.from_kinds if end_name == "from" else kind.to_kinds)
-            if kind.symmetric:
-                allowed = set(kind.from_kinds) | set(kind.to_kinds)
-            kinds = {end.kind} if end.kind else allowed
+            kinds = {end.kind} if end.kind else _end_kinds(draft.type, end_name)
+            if not end.country:
+                # An id of the batch: what resolve() would find first, without
+                # its set-up (this runs twice per relationship of a load).
+                by_id = self.index.get(end.text)
+                if by_id is not None and by_id.kind in kinds:
+                    ids[end_name] = by_id.id
+                    continue
             country = self._end_country(draft, end_name, end)
             found = resolve(self.store, end.text, kind=kinds, country=country, batch=self.index)
             if found.entity is not None:
@@ -303,7 +343,7 @@ class _Builder:
         for problem in endpoint_problems(rel, self._kind_of(rel.from_id), self._kind_of(rel.to_id)):
             self.problem(draft, problem.field, problem.message)
         self.batch.relationships.append(rel)
-        self.batch.origins.setdefault(str(rel.identity), draft.where())
+        self.batch.rel_origins.append(draft.where())
 
     def _end_country(self, draft: RelationshipDraft, end_name: str, end: End) -> str | None:
         if not end.country:
@@ -344,6 +384,15 @@ class _Builder:
         self.batch.warnings.append(LoadWarning(draft.where(end_name), note))
         self._add(entity, draft.where(end_name))
         return entity.id
+
+
+@cache
+def _end_kinds(rel_type: str, end_name: str) -> frozenset[str]:
+    """The kinds the ``from`` or ``to`` end of a relationship type may have."""
+    kind = SCHEMA.relationship_kind(rel_type)
+    if kind.symmetric:
+        return frozenset(kind.from_kinds) | frozenset(kind.to_kinds)
+    return frozenset(kind.from_kinds if end_name == "from" else kind.to_kinds)
 
 
 def _joins(rel_type: str) -> str:

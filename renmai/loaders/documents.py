@@ -34,6 +34,9 @@ from renmai.loaders.files import (
 from renmai.loaders.records import SOURCE_KEYS, RawRecord, Section
 
 _SECTIONS: dict[str, Section] = {"entities": "entity", "relationships": "relationship"}
+#: Top-level keys that are not records: the defaults (read separately) and a
+#: note for people (``renmai export`` says there whether contacts are included).
+_IGNORED = ("defaults", "note")
 
 
 class _Mapping(dict[Any, Any]):
@@ -119,14 +122,19 @@ def read_jsonl(file: SourceFile, options: ReadOptions) -> Reading:
                 )
             )
             continue
-        if isinstance(record, dict):
-            record = _Mapping(record, line=number)
+        except RecursionError:
+            reading.problems.append(LocatedProblem(where.at_line(number), "", _TOO_DEEP))
+            continue
+        # A plain dict: JSON Lines has no key lines to keep, and json.loads
+        # cannot see a repeated key anyway (no copy into a _Mapping).
         items.append((record, where.at_line(number)))
     _add_records(reading, items, file, options, section=None, default_source={})
     return reading
 
 
 Parser = Callable[[str, Location], Any]
+#: JSON nested deeper than Python's parser recurses (records are two levels deep).
+_TOO_DEEP = "nested too deeply to read (a record is a mapping of plain values)"
 
 
 def _read_text(file: SourceFile, options: ReadOptions, parse: Parser) -> Reading:
@@ -153,18 +161,22 @@ def _parse_yaml(text: str, where: Location) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise FileProblem(LocatedProblem(where, "", f"not valid YAML: {exc}")) from None
+    except RecursionError:
+        raise FileProblem(LocatedProblem(where, "", _TOO_DEEP)) from None
 
 
 def _parse_json(text: str, where: Location) -> Any:
     try:
         document = json.loads(text)
+        _locate_json(text, document)
     except json.JSONDecodeError as exc:
         raise FileProblem(
             LocatedProblem(
                 where.at_line(exc.lineno), "", f"not valid JSON: {exc.msg} (column {exc.colno})"
             )
         ) from None
-    _locate_json(text, document)
+    except RecursionError:
+        raise FileProblem(LocatedProblem(where, "", _TOO_DEEP)) from None
     return document
 
 
@@ -250,12 +262,14 @@ def _read_document(reading: Reading, document: Any, file: SourceFile, options: R
     )
     for key, value in document.items():
         at = where.at_line(lines[key]) if key in lines else where
-        if key == "defaults":
+        if key in _IGNORED:
             continue
         if key not in _SECTIONS:
             reading.problems.append(
                 LocatedProblem(
-                    at, str(key), "unknown section (expected defaults, entities, relationships)"
+                    at,
+                    str(key),
+                    "unknown section (expected note, defaults, entities, relationships)",
                 )
             )
             continue
@@ -287,10 +301,16 @@ def _default_source(reading: Reading, defaults: Any, where: Location) -> dict[st
         )
         return {}
     source = defaults.get("source") or {}
-    if not isinstance(source, Mapping) or set(source) - set(SOURCE_KEYS):
+    if (
+        not isinstance(source, Mapping)
+        or set(source) - set(SOURCE_KEYS)
+        or any(isinstance(v, list | tuple | dict | set) for v in source.values())
+    ):
         reading.problems.append(
             LocatedProblem(
-                where, "defaults.source", f"expected a mapping of {', '.join(SOURCE_KEYS)}"
+                where,
+                "defaults.source",
+                f"expected a mapping of {', '.join(SOURCE_KEYS)} to plain values",
             )
         )
         return {}
@@ -327,7 +347,7 @@ def _add_records(
         key_lines = item.key_lines if isinstance(item, _Mapping) else {}
         reading.records.append(
             RawRecord(
-                values={str(k): v for k, v in item.items()},
+                values=item if type(item) is dict else {str(k): v for k, v in item.items()},
                 location=where,
                 key_locations={k: where.at_line(line) for k, line in key_lines.items()},
                 section=section or name_section,

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from renmai.errors import RenmaiError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A file, and a line in it or a sheet, row and column of it."""
 
@@ -41,7 +41,8 @@ class Location:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
     def at_line(self, line: int) -> Location:
-        return replace(self, line=line)
+        # Called once per record read: a direct constructor call, not replace().
+        return Location(self.file, line, self.sheet, self.row, self.column, self.rank)
 
     def at_column(self, column: int) -> Location:
         return replace(self, column=column)

@@ -10,7 +10,7 @@ record's kind, so a mistyped header is reported, not dropped.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from renmai.graph.schema import SCHEMA
 
@@ -50,6 +50,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _SEPARATORS = re.compile(r"[\s\-./]+")
 
 
+@lru_cache(maxsize=4096)
 def normalize(header: str) -> str:
     """A header folded for comparison: case, spacing and dashes ignored."""
     return _SEPARATORS.sub("_", str(header).strip().casefold()).strip("_")
@@ -76,6 +77,7 @@ def _table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)
 def field_name(header: str) -> str:
     """The field a header names, or the header folded when it names none."""
     key = normalize(header)

@@ -165,9 +165,16 @@ def _draft(
     columns: dict[str, str],
     problems: list[LocatedProblem],
 ) -> RelationshipDraft | None:
+    nested: list[str] = []
+
     def value(option: str) -> Any:
         column = columns.get(option)
         raw = record.values.get(column) if column else None
+        if isinstance(raw, list | tuple | dict | set):
+            # JSON or YAML: one plain value per column, never turned into text
+            # whole (nested YAML aliases would expand exponentially).
+            nested.append(str(column))
+            return None
         return None if is_blank(raw) else raw
 
     # Each field and the file's column for it, for locating problems.
@@ -190,17 +197,24 @@ def _draft(
             problems.append(Draft(record, keys).problem(end, "empty: a pair needs both ends"))
             continue
         ends[end] = End(as_text(text), kind, as_text(country) if country is not None else None)
-    if not complete:
-        return None
     properties = {
         f: v for f in mapping.properties if (v := value(f"--property-column {f}")) is not None
     }
+    since = value("--since-column")
+    for column in nested:
+        problems.append(
+            LocatedProblem(
+                record.where(column), column, "expected one plain value, not a list or mapping"
+            )
+        )
+    if not complete or nested:
+        return None
     return RelationshipDraft(
         record,
         keys,
         type=mapping.type,
         ends=ends,
-        since=value("--since-column"),
+        since=since,
         properties=properties,
         # The list itself is the source; its name, not its path, so that a
         # re-load from elsewhere adds nothing.

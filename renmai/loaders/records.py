@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -39,9 +41,14 @@ _FLAT_SOURCE = dict(
 _RELATIONSHIP_MARKERS = ("type", "from", "to")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRecord:
-    """One record as read: its keys as the file writes them, and where each is."""
+    """One record as read: its keys as the file writes them, and where each is.
+
+    Records, drafts and locations have ``__slots__``: a load of 500k records
+    keeps them all until it is checked, and a ``__dict__`` each was a third of
+    its memory.
+    """
 
     values: dict[str, Any]
     location: Location
@@ -77,6 +84,8 @@ def is_blank(value: Any) -> bool:
 
 def as_text(value: Any) -> str:
     """A scalar as text, the way a person wrote it (2015, not 2015.0)."""
+    if type(value) is str:  # the common case, several times per record
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
@@ -92,7 +101,7 @@ def as_list(value: Any) -> list[str]:
     return [t for t in (as_text(v) for v in items if not is_blank(v)) if t]
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """What every draft has: its record, and which key holds each field."""
 
@@ -125,7 +134,7 @@ class Draft:
         return root
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityDraft(Draft):
     kind: str
     id: str | None
@@ -144,7 +153,7 @@ class EntityDraft(Draft):
         return [n for n in (self.name, self.name_en, *self.aliases) if n]
 
 
-@dataclass
+@dataclass(slots=True)
 class End:
     """One end of a relationship as the file names it."""
 
@@ -153,7 +162,7 @@ class End:
     country: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationshipDraft(Draft):
     type: str
     ends: dict[str, End]
@@ -164,6 +173,42 @@ class RelationshipDraft(Draft):
     sources: list[Source] = field(default_factory=list)
     #: Mapping mode: an end that matches nothing becomes a new entity of its kind.
     create_missing: bool = False
+
+
+#: Fields that hold one value: never a list or a mapping.
+_SINGLE = frozenset(
+    (*SCHEMA.core_entity_fields, *SCHEMA.core_relationship_fields, *SOURCE_FIELDS)
+) - {"aliases", "tags", "sources"}
+_NESTED = (list, tuple, dict, set)
+
+
+def _shape_problem(name: str, value: Any) -> str | None:
+    """What is wrong with the shape of a value read from JSON or YAML, if anything.
+
+    A field holds a plain value (text, a number, a date, yes/no); ``aliases``,
+    ``tags`` and a kind's list fields also a list of them; ``sources`` a source
+    (text, or a mapping of plain values) or a list of sources. Anything deeper
+    is refused here, before it is turned into text: a YAML document that nests
+    aliases (``&a``/``*a``) would otherwise expand exponentially.
+    """
+    if not isinstance(value, _NESTED):
+        return None
+    if name == "sources":
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            inner = item.values() if isinstance(item, dict) else [item]
+            if any(isinstance(v, _NESTED) for v in inner) or isinstance(item, list | tuple | set):
+                return "a source is text or a mapping of plain values (document, excerpt …)"
+        return None
+    if name in _SINGLE or isinstance(value, dict | set):
+        return f"expected one plain value, not a {_shape_name(value)}"
+    if any(isinstance(v, _NESTED) for v in value):
+        return "expected plain values, not a list of lists or mappings"
+    return None
+
+
+def _shape_name(value: Any) -> str:
+    return "mapping" if isinstance(value, dict) else "list"
 
 
 def _fields(
@@ -185,8 +230,12 @@ def _fields(
                 )
             )
             continue
+        if type(value) is not str and (shape := _shape_problem(name, value)):
+            problems.append(LocatedProblem(record.where(key), str(key), shape))
+            continue
         values[name] = value.strip() if isinstance(value, str) else value
-        keys[name] = str(key)
+        # Interned: every record of a file has the same keys, and drafts keep them.
+        keys[name] = sys.intern(str(key))
     return values, keys
 
 
@@ -235,7 +284,7 @@ def _entity(
 ) -> EntityDraft | None:
     draft = EntityDraft(record, keys, kind="", id=None, name=None, sources=sources)
     kind_text = as_text(values.pop("kind", record.kind or ""))
-    kind = SCHEMA.resolve_entity_kind(kind_text) if kind_text else None
+    kind = _entity_kind(kind_text) if kind_text else None
     if kind is None:
         known = ", ".join(SCHEMA.entity_kind_names)
         message = f"unknown kind {kind_text!r} (known: {known})" if kind_text else "missing"
@@ -265,7 +314,15 @@ def _entity(
     home = values.pop("home", None)
     # Pydantic reads yes/no/true/false/1/0; offices also write 是/否.
     draft.home = {"是": True, "否": False}.get(home, home) if isinstance(home, str) else home
-    # Everything else is the kind's own; the schema reports what is not.
+    # Everything else is the kind's own; the schema reports what is not. A
+    # key that is a field of this kind means that field, though elsewhere it
+    # is another field's header (an Event's end_date, not a relationship's until).
+    own = SCHEMA.entity_kind(kind).fields
+    for field_key, key in list(keys.items()):
+        named = normalize(key)
+        if named != field_key and named in own and field_key in values:
+            values[named] = values.pop(field_key)
+            keys[named] = keys.pop(field_key)
     draft.properties = values
     return draft
 
@@ -279,7 +336,7 @@ def _relationship(
 ) -> RelationshipDraft | None:
     draft = RelationshipDraft(record, keys, type="", ends={}, sources=sources)
     type_text = as_text(values.pop("type", ""))
-    rel_type = SCHEMA.resolve_relationship_kind(type_text) if type_text else None
+    rel_type = _relationship_kind(type_text) if type_text else None
     if rel_type is None:
         known = ", ".join(SCHEMA.relationship_kind_names)
         message = (
@@ -301,8 +358,19 @@ def _relationship(
     draft.key = as_text(values.pop("key", ""))
     draft.since = values.pop("since", None)
     draft.until = values.pop("until", None)
-    draft.properties = values
+    draft.properties = values or {}  # an emptied dict keeps its full size
     return draft if rel_type else None
+
+
+#: Kind names as files write them, resolved once each (a record each, otherwise).
+_entity_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_entity_kind)
+_relationship_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_relationship_kind)
+
+
+@lru_cache(maxsize=4096)
+def _source(fields: tuple[tuple[str, str], ...]) -> Source:
+    """A validated source; many records of a file share one (sources are frozen)."""
+    return Source.model_validate(dict(fields))
 
 
 def _sources(
@@ -349,7 +417,7 @@ def _sources(
         # An excerpt with no document comes from the file itself.
         fields.setdefault("document", record.document or record.location.file)
         try:
-            sources.append(Source.model_validate(fields))
+            sources.append(_source(tuple(fields.items())))
         except ValidationError as exc:
             for p in problems_of(exc):
                 at = key_of.get(p.field, key)

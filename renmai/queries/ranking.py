@@ -34,7 +34,7 @@ import math
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol, runtime_checkable
 
 from renmai.graph.model import Entity, Relationship, RelationshipId
@@ -43,6 +43,7 @@ from renmai.graph.store import Store
 from renmai.queries.weights import RankingWeights
 
 
+@lru_cache(maxsize=8192)  # a few hundred distinct dates, parsed per relationship walked
 def year_of(date: str) -> float:
     """A partial ISO date as a fractional year, at the middle of the period it names.
 
