@@ -77,14 +77,18 @@ Json = dict[str, Any]
 class Config:
     sizes: tuple[int, ...] = (10_000, 100_000)
     runs: int = 3
+    #: Runs of the Neo4j load (None: ``runs``).
+    neo4j_runs: int | None = None
     #: Targets in the fixed random sample of each query, and passes over it.
-    targets: int = 30
-    passes: int = 3
-    #: Countries asked about in the "connect to a country" row.
-    countries: int = 5
+    targets: int = 20
+    passes: int = 2
+    #: Countries asked about in the "connect to a country" row (the largest first).
+    countries: int = 3
     #: Rows of each kind the naive one-row-per-transaction loader writes.
     naive_rows: int = 1000
     viz_sizes: tuple[int, ...] = (1000, 3000)
+    #: "network": the whole graph of a generated network; "fixture": the viz tests' graph.
+    viz_sources: tuple[str, ...] = ("network", "fixture")
     viz_runs: int = 3
     neo4j: bool = True
     neo4j_uri: str | None = None
@@ -97,13 +101,15 @@ class Config:
 
 
 QUICK = Config(
-    sizes=(2000,),
+    sizes=(1000,),
     runs=3,
+    neo4j_runs=2,
     targets=8,
     passes=1,
     countries=2,
     naive_rows=100,
     viz_sizes=(3000,),
+    viz_sources=("network",),
     viz_runs=1,
     quick=True,
     heap="1g",
@@ -577,10 +583,11 @@ def bench_size(
         "naive", {**target.args(), "data": str(data), "rows": config.naive_rows, "seed": SEED}
     )
     results.naive.append({"size": n, **naive})
-    say(f"{n}: Neo4j load x{config.runs}")
+    neo4j_runs = config.neo4j_runs or config.runs
+    say(f"{n}: Neo4j load x{neo4j_runs}")
     runs = [
         run_worker("load", {"store": "neo4j", **target.args(), "data": str(data)})
-        for _ in range(config.runs)
+        for _ in range(neo4j_runs)
     ]
     results.loads.append({"size": n, "store": "neo4j", "runs": runs})
     say(f"{n}: Neo4j queries")
@@ -623,7 +630,7 @@ def run(config: Config) -> Results:
         for n in config.sizes:
             bench_size(n, config, work, results, starter)
         for n in config.viz_sizes:
-            for source in ("network", "fixture"):
+            for source in config.viz_sources:
                 if source == "fixture" and not (ROOT / "tests" / "viz_fixtures.py").exists():
                     continue
                 say(f"viz page of {n} nodes ({source})")
@@ -831,8 +838,14 @@ def report(results: Results) -> str:
         f" {' / '.join(f'{x:.1f}' for x in results.load_after)} at the end"
         f" (other work shares the machine); {results.seconds / 60:.1f} min in all.",
         "",
-        f"Command: `{results.command}` — medians of {config.runs} runs, each in a fresh "
-        "process; peak RSS is that process's `ru_maxrss`."
+        f"Command: `{results.command}` — loads: medians of {config.runs} runs"
+        + (
+            f" ({config.neo4j_runs} into Neo4j)"
+            if config.neo4j_runs and config.neo4j_runs != config.runs
+            else ""
+        )
+        + ", each in a fresh process; peak RSS is that process's `ru_maxrss`."
+        + (" The embedded measurements ran while Neo4j was starting." if config.quick else "")
         + (
             f" Neo4j: the project's test server (`scripts/neo4j_server.py`), heap "
             f"{config.heap}, page cache {config.pagecache}, started in "

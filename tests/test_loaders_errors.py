@@ -79,7 +79,8 @@ relationships:
     assert _fails(store, [path]) == [
         f"{path}:2: kind: unknown kind 'Planet' (known: Country, City, Association, "
         "Consulate, Person, Organization, Project, Event, Agreement)",
-        f"{path}:6: level: 'metropolis' is not one of province, state, city, town, district, community, area",
+        f"{path}:6: level: 'metropolis' is not one of province, state, city, town, district, "
+        "community, area",
         f"{path}:7: founded: not a field of City (its fields: country, level, part_of)",
         f"{path}:8: id: 'Bad Id' is not an id: use lower-case letters, digits, '.', '_' or '-', "
         "starting with a letter or digit (or leave it out to have one made)",

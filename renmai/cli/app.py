@@ -16,6 +16,7 @@ from renmai.cli.output import terminal_text
 from renmai.errors import RenmaiError
 from renmai.graph.connect import open_store
 from renmai.graph.credentials import split_uri
+from renmai.graph.driver_text import one_line
 from renmai.graph.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,20 +71,13 @@ class DriverNotes(logging.Handler):
         args = record.args if isinstance(record.args, tuple) else ()
         if "will be retried" in str(record.msg) and args:
             error = args[-1]
-            reason = getattr(error, "code", None) or _driver_reason(error)
+            reason = getattr(error, "code", None) or one_line(error)
             key, note = "retry", f"Neo4j: {reason}; retrying (for up to 30 s)"
         else:
-            key = note = f"Neo4j driver: {_driver_reason(record.getMessage())}"
+            key = note = f"Neo4j driver: {one_line(record.getMessage())}"
         if key not in self.said:
             self.said.add(key)
             click.echo(f"Note: {terminal_text(note)}", err=True)
-
-
-def _driver_reason(error: object) -> str:
-    """A driver message as one line: its innermost reason, if it gives one."""
-    text = " ".join(str(error).split())
-    _, found, reason = text.rpartition("(reason ")
-    return reason.rstrip(")") if found else text
 
 
 def _driver_notes() -> DriverNotes:

@@ -29,6 +29,7 @@ from renmai.graph.bulk import paused_gc
 from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
 from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import plan_write
+from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     Counts,
     Direction,
@@ -392,6 +393,29 @@ class EmbeddedStore:
     ) -> dict[str, list[Neighbor]]:
         self._refresh()
         return {i: self._neighbors(i, direction, types) for i in entity_ids if i in self._graph}
+
+    def newest_date(self) -> str | None:
+        """The newest evidence date, for rankings' recency (the optional capability
+        :class:`renmai.queries.ranking.KnowsNewestDate`): a scan of the raw records.
+        The generic scan validated every relationship first: 15 s at 500k."""
+        # The rule (which dates count, how partial dates order) is the ranking's.
+        from renmai.queries.ranking import evidence_fields, latest
+
+        self._refresh()
+        dates: set[str] = set()
+        for data in self._graph._node.values():
+            record = data["record"]
+            kind = record.get("kind")
+            if not SCHEMA.has_entity_kind(kind):
+                continue
+            fields = evidence_fields(kind)
+            if fields:
+                props = record.get("properties") or {}
+                dates.update(str(props[f]) for f in fields if props.get(f))
+        for _, _, data in self._graph.edges(data=True):
+            record = data["record"]
+            dates.update(str(record[f]) for f in ("since", "until") if record.get(f))
+        return latest(dates)
 
     def homes(self) -> list[Entity]:
         self._refresh()

@@ -168,7 +168,7 @@ def _parse_yaml(text: str, where: Location) -> Any:
 def _parse_json(text: str, where: Location) -> Any:
     try:
         document = json.loads(text)
-        _locate_json(text, document)
+        top = _locate_json(text, document)
     except json.JSONDecodeError as exc:
         raise FileProblem(
             LocatedProblem(
@@ -177,14 +177,18 @@ def _parse_json(text: str, where: Location) -> Any:
         ) from None
     except RecursionError:
         raise FileProblem(LocatedProblem(where, "", _TOO_DEEP)) from None
+    if top is not None:
+        # The top-level mapping knows its keys' lines, as a YAML one does.
+        document = top
     return document
 
 
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def _locate_json(text: str, document: Any) -> None:
-    """Give the records of a (valid) JSON document their line numbers.
+def _locate_json(text: str, document: Any) -> _Mapping | None:
+    """Give the records of a (valid) JSON document their line numbers, and
+    return a top-level mapping as a :class:`_Mapping` with its keys' lines.
 
     The json module does not say where things are; this walks the top level
     with :meth:`json.JSONDecoder.raw_decode` to find where each record starts.
@@ -208,14 +212,22 @@ def _locate_json(text: str, document: Any) -> None:
                 i = skip(i + 1)
         return starts, i + 1
 
+    def line_of(i: int) -> int:
+        return bisect_right(newlines, i - 1) + 1
+
     i = skip(0)
     if isinstance(document, list):
         starts, _ = array_starts(i)
         _relocate(document, starts, newlines)
     elif isinstance(document, dict):
+        top = _Mapping(document, line=line_of(i))
         i = skip(i + 1)
         while text[i] != "}":
+            line = line_of(i)
             key, i = decoder.raw_decode(text, i)
+            if key in top.key_lines:
+                top.repeated.append((key, line))
+            top.key_lines[key] = line
             i = skip(skip(i) + 1)
             if text[i] == "[" and isinstance(document.get(key), list):
                 starts, i = array_starts(i)
@@ -225,6 +237,8 @@ def _locate_json(text: str, document: Any) -> None:
             i = skip(i)
             if text[i] == ",":
                 i = skip(i + 1)
+        return top
+    return None
 
 
 def _relocate(items: list[Any], starts: list[int], newlines: list[int]) -> None:

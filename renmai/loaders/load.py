@@ -159,9 +159,7 @@ def load(
     with paused_gc():
         report, batch = _check(store, paths, options)
         try:
-            report.summary = store.write(
-                report.entities, report.relationships, progress=progress
-            )
+            report.summary = store.write(report.entities, report.relationships, progress=progress)
         except IntegrityError as exc:
             raise _located(exc, batch) from None
         except InterruptedWrite as exc:
@@ -192,9 +190,7 @@ def _located(error: IntegrityError, batch: Batch) -> LoadError:
     """The store's own checks, located where the record was read."""
     return LoadError(
         [
-            LocatedProblem(
-                batch.origin(record) or Location(record), problem.field, problem.message
-            )
+            LocatedProblem(batch.origin(record) or Location(record), problem.field, problem.message)
             for record, problem in error.problems
         ]
     )

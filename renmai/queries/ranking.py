@@ -61,6 +61,24 @@ def year_of(date: str) -> float:
     return year + (day - 0.5) / days
 
 
+def latest(dates: Iterable[str]) -> str | None:
+    """The latest of partial dates by :func:`year_of` (a tie goes to the text that
+    sorts last, so the answer does not depend on order); malformed ones are skipped.
+
+    >>> latest(["2015-06", "2014", "2015-09-30"])
+    '2015-09-30'
+    """
+    best: tuple[float, str] | None = None
+    for date in dates:
+        try:
+            key = (year_of(date), date)
+        except ValueError:
+            continue
+        if best is None or key > best:
+            best = key
+    return None if best is None else best[1]
+
+
 def year_start(date: str) -> float:
     """The first instant of a partial date, as a fractional year (``--since`` bounds)."""
     parts = [int(p) for p in date.split("-")]
