@@ -19,7 +19,7 @@ and measures, each as the median of ``--runs`` runs:
 * rendering time and file size of a ``viz`` page at 1k and 3k nodes, and the
   time until it is laid out and interactive in headless Chromium;
 * peak RSS of each: every measurement runs in its own subprocess, which
-  reports its ``ru_maxrss``; Neo4j's own peak is the server's ``VmHWM``.
+  reports its peak RSS (``VmHWM``); Neo4j's own peak is the server's.
 
 The results go into ``docs/benchmarks.md`` between the ``bench:begin`` and
 ``bench:end`` markers (the rest of the file, the analysis, is kept); with
@@ -124,8 +124,16 @@ QUICK = Config(
 
 
 def _peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS: VmHWM, which starts afresh at exec. (ru_maxrss
+    does not: a worker would report the bench process's own size when that is
+    larger.)"""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    # Elsewhere: ru_maxrss, in KiB on Linux and bytes on macOS.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def _created(summary: Any, section: str) -> int:
@@ -844,7 +852,7 @@ def report(results: Results) -> str:
             if config.neo4j_runs and config.neo4j_runs != config.runs
             else ""
         )
-        + ", each in a fresh process; peak RSS is that process's `ru_maxrss`."
+        + ", each in a fresh process; peak RSS is that process's `VmHWM`."
         + (" The embedded measurements ran while Neo4j was starting." if config.quick else "")
         + (
             f" Neo4j: the project's test server (`scripts/neo4j_server.py`), heap "

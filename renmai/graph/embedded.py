@@ -219,14 +219,19 @@ class EmbeddedStore:
                 keys.setdefault(key, set()).add(entity_id)
         for record in doc.get("relationships", []):
             u, v = record["from"], record["to"]
-            edge_key = _record_edge_key(record)
+            # _record_edge_key, inline: this loop runs once per relationship.
+            key = record.get("key")
+            edge_key = (
+                f"{u}-[{record['type']}#{key}]->{v}" if key else f"{u}-[{record['type']}]->{v}"
+            )
             if u not in nodes or v not in nodes:
                 # renmai never writes one: the file was edited or damaged.
                 missing = u if u not in nodes else v
                 raise KeyError(f"relationship {edge_key} names {missing!r}, which is no entity")
-            keydict = succ[u].get(v)
+            adjacent = succ[u]
+            keydict = adjacent.get(v)
             if keydict is None:
-                keydict = succ[u][v] = pred[v][u] = {}
+                keydict = adjacent[v] = pred[v][u] = {}
             keydict[edge_key] = {"record": record}
 
     def _entity(self, entity_id: str) -> Entity:
