@@ -154,19 +154,30 @@ def test_bad_weights_files_say_what_is_wrong(tmp_path: Path, text: str, message:
         load_weights(tmp_path / "missing.yaml")
 
 
-def test_newest_date_is_computed_once_per_store(tmp_path: Path) -> None:
+def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path) -> None:
+    from renmai.queries.ranking import forget_newest_date
+
     store = EmbeddedStore(tmp_path / "g.json")
     store.write(
         [Entity(id="a", kind="Person", name="甲"), Entity(id="b", kind="Person", name="乙")],
         [Relationship(type="KNOWS", from_id="a", to_id="b", since="2010")],
     )
     assert newest_date(store) == "2010"
-    from renmai.queries.ranking import forget_newest_date
+    ranker = ranker_for(store)
+    assert ranker_for(store) is ranker
+    assert ranker_for(store, RankingWeights(half_life_years=2)) is not ranker
 
     store.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2013")])
-    assert newest_date(store) == "2010"  # cached for the open store
-    forget_newest_date(store)
     assert newest_date(store) == "2013"
+    assert ranker_for(store).reference_date == "2013"
+
+    # A write by another process (another open store on the same file) counts too.
+    other = EmbeddedStore(tmp_path / "g.json")
+    other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2014")])
+    assert newest_date(store) == "2014"
+    kept = ranker_for(store)
+    forget_newest_date(store)
+    assert ranker_for(store) is not kept
 
 
 def test_a_store_that_knows_its_newest_date_is_asked(tmp_path: Path) -> None:

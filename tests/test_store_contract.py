@@ -133,6 +133,34 @@ def test_neighbors_many_matches_neighbors(loaded: Store) -> None:
     assert set(many) == {"zhongshan", "wong", "canada"}
     for entity_id, found in many.items():
         assert found == loaded.neighbors(entity_id)
+    # Filtered reads (the embedded store answers them from what it kept above).
+    for direction in ("out", "in", "both"):
+        for types in (None, ["LOCATED_IN"], ["SISTER_CITY_OF", "SUPPORTED"]):
+            filtered = loaded.neighbors_many(["zhongshan"], direction=direction, types=types)
+            assert filtered["zhongshan"] == loaded.neighbors(
+                "zhongshan", direction=direction, types=types
+            )
+
+
+def test_neighbors_many_among_keeps_only_those_ends(loaded: Store) -> None:
+    among = ["burnaby", "china", "nowhere"]
+    many = loaded.neighbors_many(["zhongshan", "wong", "canada"], among=among)
+    for entity_id, found in many.items():
+        assert found == [n for n in loaded.neighbors(entity_id) if n.entity.id in among]
+    assert {n.entity.id for n in many["zhongshan"]} == {"burnaby", "china"}
+    assert loaded.neighbors_many(["zhongshan"], among=[]) == {"zhongshan": []}
+    # The full neighbourhood is unaffected by an earlier filtered read.
+    assert len(loaded.neighbors_many(["zhongshan"])["zhongshan"]) == 3
+
+
+def test_degrees_count_relationships_either_way(loaded: Store) -> None:
+    ids = ["zhongshan", "wong", "canada", "burnaby", "nowhere"]
+    degrees = loaded.degrees(ids)
+    assert set(degrees) == {"zhongshan", "wong", "canada", "burnaby"}
+    assert degrees["zhongshan"] == 3
+    for entity_id, degree in degrees.items():
+        assert degree == len(loaded.neighbors(entity_id))
+    assert loaded.degrees([]) == {}
 
 
 def test_homes(loaded: Store) -> None:

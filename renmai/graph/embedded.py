@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
@@ -100,6 +101,25 @@ def _record_keys(record: dict[str, Any]) -> list[str]:
     return name_keys([record["name"], record.get("name_en") or "", *record.get("aliases", [])])
 
 
+def _filtered(
+    neighbors: list[Neighbor],
+    direction: Direction,
+    types: Collection[str] | None,
+    among: set[str] | None,
+) -> list[Neighbor]:
+    """The neighbours a filtered read returns, taken from the whole list."""
+    if direction == "both" and types is None and among is None:
+        return list(neighbors)
+    outgoing = direction == "out"
+    return [
+        n
+        for n in neighbors
+        if (direction == "both" or n.outgoing == outgoing)
+        and (types is None or n.relationship.type in types)
+        and (among is None or n.entity.id in among)
+    ]
+
+
 class EmbeddedStore:
     """A store in one local file. See the module docstring for its guarantees."""
 
@@ -112,6 +132,10 @@ class EmbeddedStore:
         self._keys: dict[str, set[str]] = {}
         #: Ids of the home entities, sorted; None until asked for after a change.
         self._homes: list[str] | None = None
+        #: All the neighbours of an entity, as :meth:`neighbors` returns them,
+        #: kept until the graph changes: walks ask for the same hubs every query.
+        self._around: dict[str, list[Neighbor]] = {}
+        self._version = 0
         if self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory, not a file")
         if not self.path.parent.is_dir():
@@ -148,13 +172,18 @@ class EmbeddedStore:
                 ) from None
         self._graph = graph
         self._keys = keys
-        self._homes = None
+        self._changed()
         self._stamp = stamp
 
     def _read(self) -> dict[str, Any]:
         try:
-            with self.path.open(encoding="utf-8") as fh:
-                doc = json.load(fh)
+            data = self.path.read_bytes()
+            try:
+                doc = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                # Whatever orjson refuses, json decides: it reads what it
+                # wrote, and its message locates the damage by line.
+                doc = json.loads(data.decode("utf-8"))
         except PermissionError:
             raise StoreError(f"cannot read store {self.path}: permission denied") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -257,8 +286,20 @@ class EmbeddedStore:
             data["relationship"] = rel
         return rel
 
-    def _put_entity(self, entity: Entity) -> None:
+    def _changed(self) -> None:
+        """Forget what was derived from the graph (after any change to it)."""
         self._homes = None
+        self._around = {}
+        self._version += 1
+
+    @property
+    def version(self) -> int:
+        """Changes whenever the graph does, here or in the file (:class:`Versioned`)."""
+        self._refresh()
+        return self._version
+
+    def _put_entity(self, entity: Entity) -> None:
+        self._changed()
         if entity.id in self._graph:
             self._unindex(entity.id)
         keys = entity.keys
@@ -267,6 +308,7 @@ class EmbeddedStore:
             self._keys.setdefault(key, set()).add(entity.id)
 
     def _put_relationship(self, rel: Relationship) -> None:
+        self._changed()
         self._graph.add_edge(
             rel.from_id,
             rel.to_id,
@@ -395,9 +437,42 @@ class EmbeddedStore:
         *,
         direction: Direction = "both",
         types: Collection[str] | None = None,
+        among: Collection[str] | None = None,
     ) -> dict[str, list[Neighbor]]:
         self._refresh()
-        return {i: self._neighbors(i, direction, types) for i in entity_ids if i in self._graph}
+        nodes, around = self._graph._node, self._around
+        wanted = None if among is None else set(among)
+        if wanted is None:
+            # With ``among`` only a few of a hub's relationships are read: the
+            # whole list is not built for that, only used when at hand.
+            self._keep_neighbors([i for i in entity_ids if i not in around and i in nodes])
+        found = {}
+        for i in entity_ids:
+            full = around.get(i)
+            if full is not None:
+                found[i] = _filtered(full, direction, types, wanted)
+            elif i in nodes:
+                found[i] = self._neighbors(i, direction, types, wanted)
+        return found
+
+    def _keep_neighbors(self, entity_ids: list[str]) -> None:
+        """Build and keep the neighbour lists of entities (see ``_around``)."""
+        if not entity_ids:
+            return
+        # Kept for the life of the graph: out of the cyclic collector's way
+        # (its full passes over them were a tenth of a query's time).
+        with paused_gc():
+            for i in entity_ids:
+                self._around[i] = self._neighbors(i, "both", None)
+
+    def degrees(self, entity_ids: Collection[str]) -> dict[str, int]:
+        self._refresh()
+        graph = self._graph
+        return {
+            i: sum(map(len, graph._succ[i].values())) + sum(map(len, graph._pred[i].values()))
+            for i in entity_ids
+            if i in graph._node
+        }
 
     def newest_date(self) -> str | None:
         """The newest evidence date, for rankings' recency (the optional capability
@@ -455,7 +530,11 @@ class EmbeddedStore:
         return close
 
     def _neighbors(
-        self, entity_id: str, direction: Direction, types: Collection[str] | None
+        self,
+        entity_id: str,
+        direction: Direction,
+        types: Collection[str] | None,
+        among: Collection[str] | None = None,
     ) -> list[Neighbor]:
         graph = self._graph
         if entity_id not in graph._node:
@@ -470,6 +549,8 @@ class EmbeddedStore:
             sides.append((graph._pred[entity_id], False))
         for adjacent, outgoing in sides:
             for other, keydict in adjacent.items():
+                if among is not None and other not in among:
+                    continue
                 for data in keydict.values():
                     record = data["record"]
                     if types is not None and record["type"] not in types:
@@ -495,7 +576,7 @@ class EmbeddedStore:
             if entity_id not in self._graph:
                 return False
             self._unindex(entity_id)
-            self._homes = None
+            self._changed()
             self._graph.remove_node(entity_id)
             self._save()
             return True
@@ -506,6 +587,7 @@ class EmbeddedStore:
             if not self._graph.has_edge(rel_id.from_id, rel_id.to_id, key=key):
                 return False
             self._graph.remove_edge(rel_id.from_id, rel_id.to_id, key=key)
+            self._changed()
             self._save()
             return True
 
@@ -573,6 +655,6 @@ class _Transaction:
                 # Drop in-memory changes that did not reach the file.
                 self.store._stamp = None
                 self.store._graph = nx.MultiDiGraph()
-                self.store._homes = None
+                self.store._changed()
         finally:
             self.store._lock.release()

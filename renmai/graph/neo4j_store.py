@@ -508,6 +508,7 @@ class Neo4jStore:
         *,
         direction: Direction = "both",
         types: Collection[str] | None = None,
+        among: Collection[str] | None = None,
     ) -> dict[str, list[Neighbor]]:
         pattern = {"out": "-[r]->", "in": "<-[r]-", "both": "-[r]-"}[direction]
         type_list = None if types is None else [rel_type(t).strip("`") for t in types]
@@ -518,13 +519,15 @@ class Neo4jStore:
         query = (
             "UNWIND $ids AS id MATCH (n:Entity {id: id}) "
             f"OPTIONAL MATCH (n){pattern}(m:Entity) "
-            "WHERE $types IS NULL OR type(r) IN $types "
+            "WHERE ($types IS NULL OR type(r) IN $types) AND ($among IS NULL OR m.id IN $among) "
             "WITH collect({id: id, type: type(r), from: startNode(r).id, to: endNode(r).id, "
             "r: properties(r), m: m.id}) AS rows, collect(DISTINCT m) AS ends "
             f"RETURN rows, [m IN ends | m {{.*, {_SEARCH}: null, {_KEYS}: null}}] AS ends"
         )
         for chunk in _chunks(sorted(set(entity_ids)), self.batch_size):
-            result = self._read_rows(query, ids=chunk, types=type_list)
+            result = self._read_rows(
+                query, ids=chunk, types=type_list, among=None if among is None else list(among)
+            )
             if not result:
                 continue
             ends = {props["id"]: props for props in result[0]["ends"]}
@@ -548,6 +551,19 @@ class Neo4jStore:
             i: sorted(ns, key=lambda n: (n.relationship.identity, not n.outgoing))
             for i, ns in found.items()
         }
+
+    def degrees(self, entity_ids: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        # COUNT of a pattern from one node is read off the node's degree
+        # counts: no relationship is loaded.
+        for chunk in _chunks(sorted(set(entity_ids)), self.batch_size):
+            rows = self._read_rows(
+                "UNWIND $ids AS id MATCH (n:Entity {id: id}) "
+                "RETURN id, COUNT { (n)-[]-() } AS degree",
+                ids=chunk,
+            )
+            found.update((row["id"], row["degree"]) for row in rows)
+        return found
 
     def get_relationships(
         self, ids: Collection[RelationshipId]

@@ -118,6 +118,17 @@ class Counts:
 
 
 @runtime_checkable
+@runtime_checkable
+class Versioned(Protocol):
+    """A store that can tell when its graph changed (an optional capability
+    beyond :class:`Store`): ``version`` is equal between two reads only if
+    nothing changed in between, so what was derived from the graph — the
+    ranking's reference date, the strengths of relationships — can be kept."""
+
+    @property
+    def version(self) -> int: ...
+
+
 class Store(Protocol):
     """A graph of entities and relationships that can be read and written."""
 
@@ -167,9 +178,18 @@ class Store(Protocol):
         *,
         direction: Direction = "both",
         types: Collection[str] | None = None,
+        among: Collection[str] | None = None,
     ) -> dict[str, list[Neighbor]]:
         """:meth:`neighbors` of many entities in one round trip, by id (graph walks
-        expand a whole frontier at once this way)."""
+        expand a whole frontier at once this way); with ``among``, only the
+        relationships whose other end is one of those ids (where a walk's two
+        sides can meet: a hub's other thousands are never read)."""
+        ...
+
+    def degrees(self, entity_ids: Collection[str]) -> dict[str, int]:
+        """How many relationships each entity has, either way (``len(neighbors(id))``),
+        by id, for those that exist: one round trip, no relationship read (graph
+        walks need only the degree of where their two sides meet)."""
         ...
 
     def homes(self) -> list[Entity]:

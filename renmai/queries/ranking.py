@@ -39,7 +39,7 @@ from typing import Protocol, runtime_checkable
 
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Store
+from renmai.graph.store import Store, Versioned
 from renmai.queries.weights import RankingWeights
 
 
@@ -132,6 +132,9 @@ class Ranker:
     weights: RankingWeights
     reference_date: str | None
     _cache: dict[RelationshipId, float] = field(default_factory=dict, repr=False)
+    #: The latest evidence of an entity (:func:`evidence_dates_of_entity`), by id,
+    #: as a fractional year: the home office's agreements are read by every step.
+    _evidence: dict[str, float | None] = field(default_factory=dict, repr=False)
 
     @property
     def reference(self) -> float | None:
@@ -139,13 +142,30 @@ class Ranker:
         return year_of(self.reference_date) if self.reference_date else None
 
     def recency(self, last: str | None) -> float:
+        return self._recency(None if last is None else year_of(last))
+
+    def _recency(self, year: float | None) -> float:
         w = self.weights
         reference = self.reference
-        if last is None or reference is None:
+        if year is None or reference is None:
             return w.undated
-        age = max(0.0, reference - year_of(last))
+        age = max(0.0, reference - year)
         decay: float = 0.5 ** (age / w.half_life_years)
         return w.recency_floor + (1 - w.recency_floor) * decay
+
+    def _last_year(self, rel: Relationship, a: Entity | None, b: Entity | None) -> float | None:
+        """``year_of(last_evidence(rel, a, b))``, with the ends' part remembered."""
+        years = [year_of(d) for d in (rel.since, rel.until) if d]
+        for end in (a, b):
+            if end is None:
+                continue
+            year = self._evidence.get(end.id, 0.0)
+            if year == 0.0:
+                dates = evidence_dates_of_entity(end)
+                year = self._evidence[end.id] = max(map(year_of, dates)) if dates else None
+            if year is not None:
+                years.append(year)
+        return max(years) if years else None
 
     def sourcing(self, rel: Relationship) -> float:
         w = self.weights
@@ -167,18 +187,20 @@ class Ranker:
         cached = self._cache.get(key)
         if cached is None:
             base = self.weights.base_strength(rel.type)
-            cached = base * self.recency(last_evidence(rel, a, b)) * self.sourcing(rel)
+            cached = base * self._recency(self._last_year(rel, a, b)) * self.sourcing(rel)
             self._cache[key] = cached
         return cached
 
     def combine(self, strengths: Iterable[float]) -> float:
         """The strength of a step from the strengths of its parallel relationships."""
         values = list(strengths)
-        if not values:
-            return 0.0
+        return self.combine_best(max(values), len(values)) if values else 0.0
+
+    def combine_best(self, best: float, count: int) -> float:
+        """:meth:`combine` of ``count`` strengths whose maximum is ``best``."""
         w = self.weights
-        bonus = 1 + w.per_parallel * min(len(values) - 1, w.max_extra)
-        return min(1.0, max(values) * bonus)
+        bonus = 1 + w.per_parallel * min(count - 1, w.max_extra)
+        return min(1.0, best * bonus)
 
     def hub(self, degree: int) -> float:
         """The factor of passing through an entity with ``degree`` relationships."""
@@ -189,7 +211,16 @@ class Ranker:
 
 # -- the reference date ------------------------------------------------------------
 
-_NEWEST: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+#: Per open store: (its version, or None when it has none; the newest date).
+_NEWEST: weakref.WeakKeyDictionary[object, tuple[int | None, str | None]] = (
+    weakref.WeakKeyDictionary()
+)
+#: Per open store that can tell its version: (version, weights as JSON, Ranker).
+_RANKERS: weakref.WeakKeyDictionary[object, tuple[int, str, Ranker]] = weakref.WeakKeyDictionary()
+
+
+def _version(store: Store) -> int | None:
+    return store.version if isinstance(store, Versioned) else None
 
 
 @runtime_checkable
@@ -205,19 +236,25 @@ class KnowsNewestDate(Protocol):
 def newest_date(store: Store) -> str | None:
     """The newest evidence date in the whole graph (see :func:`evidence_dates`).
 
-    Computed once per open store — by the store itself when it can
+    Computed once per open store (again after it changed, when it can tell:
+    :class:`~renmai.graph.store.Versioned`) — by the store itself when it can
     (:class:`KnowsNewestDate`), else by a scan: the answer is an archive's
     "now". Pin :attr:`RankingWeights.reference_date` to skip it.
     """
-    try:
-        return _NEWEST[store]
-    except (KeyError, TypeError):
-        pass
+    version = _version(store)
+    with contextlib.suppress(KeyError, TypeError):
+        held, newest = _NEWEST[store]
+        if held == version:
+            return newest
+    newest = _newest_date(store)
+    with contextlib.suppress(TypeError):
+        _NEWEST[store] = (version, newest)
+    return newest
+
+
+def _newest_date(store: Store) -> str | None:
     if isinstance(store, KnowsNewestDate):
-        newest = store.newest_date()
-        with contextlib.suppress(TypeError):
-            _NEWEST[store] = newest
-        return newest
+        return store.newest_date()
     newest = None
     dated_kinds = [k.name for k in SCHEMA.entity_kinds if evidence_fields(k.name)]
     candidates: list[str] = []
@@ -228,8 +265,6 @@ def newest_date(store: Store) -> str | None:
         candidates += [d for d in (rel.since, rel.until) if d]
     if candidates:
         newest = max(candidates, key=year_of)
-    with contextlib.suppress(TypeError):
-        _NEWEST[store] = newest
     return newest
 
 
@@ -242,8 +277,10 @@ def evidence_dates_of_entity(entity: Entity) -> list[str]:
 
 
 def forget_newest_date(store: Store) -> None:
-    """Drop the cached reference date of ``store`` (after writing to it)."""
+    """Drop the cached reference date of ``store`` (after another process wrote
+    to a store that cannot tell its version)."""
     _NEWEST.pop(store, None)
+    _RANKERS.pop(store, None)
 
 
 def reference_date(store: Store, weights: RankingWeights) -> str | None:
@@ -252,6 +289,21 @@ def reference_date(store: Store, weights: RankingWeights) -> str | None:
 
 
 def ranker_for(store: Store, weights: RankingWeights | None = None) -> Ranker:
-    """A :class:`Ranker` for ``store`` with ``weights`` (default: the defaults)."""
+    """A :class:`Ranker` for ``store`` with ``weights`` (default: the defaults).
+
+    A store that can tell its version gets the same ranker, with the strengths
+    it has worked out, until the store changes: every path query scores the
+    home office's thousands of relationships first.
+    """
     weights = weights or RankingWeights()
-    return Ranker(weights, reference_date(store, weights))
+    version = _version(store)
+    if version is None:
+        return Ranker(weights, reference_date(store, weights))
+    key = weights.model_dump_json()
+    with contextlib.suppress(KeyError):
+        held, held_key, ranker = _RANKERS[store]
+        if held == version and held_key == key:
+            return ranker
+    ranker = Ranker(weights, reference_date(store, weights))
+    _RANKERS[store] = (version, key, ranker)
+    return ranker

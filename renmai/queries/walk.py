@@ -5,9 +5,12 @@ Every path query (``connect``, ``path``) runs the same two phases:
 1. :func:`explore` fetches the part of the graph that paths of at most
    ``max_hops`` can use, a level at a time from both ends (origins forward,
    targets backward), with one :meth:`~renmai.graph.store.Store.neighbors_many`
-   round trip per level, expanding the smaller side first (the targets' on a
-   tie) and keeping each frontier to its ``frontier_cap`` best-scoring
-   entities. It fills a :class:`LocalGraph`.
+   round trip per level, expanding the cheaper side first — the frontier with
+   fewer relationships (:meth:`~renmai.graph.store.Store.degrees`), the
+   targets' on a tie — and keeping each frontier to its ``frontier_cap``
+   best-scoring entities. The last level fetches only the relationships that
+   meet the other side, and where the sides meet only degrees are fetched (the
+   hub factor). It fills a :class:`LocalGraph`.
 2. :func:`best_paths` enumerates simple paths on that local graph best first
    (A* with an exact upper bound per remaining hop count), optionally grouped,
    e.g. by the first contact we would call.
@@ -210,8 +213,10 @@ class LocalGraph:
     """The part of the graph a query has fetched, with its origins and targets.
 
     Adjacency is complete for *expanded* entities (all their relationships were
-    fetched) and partial for the rest; only expanded entities (and origins) can
-    be the middle of a path, since only their degree — the hub factor — is known.
+    fetched) and partial for the rest. Only entities whose degree — the hub
+    factor — is known can be the middle of a path: the expanded ones, origins,
+    and those whose degree was noted alone (:meth:`note_degrees`: where the two
+    sides of a walk met, whose relationships to both sides are known already).
     """
 
     def __init__(
@@ -229,42 +234,86 @@ class LocalGraph:
         #: the last step (None: any target).
         self.places_asked = self.targets if places_asked is None else frozenset(places_asked)
         self.entities: dict[str, Entity] = {**targets, **origins}
+        #: Known degrees: of every expanded entity and of those noted alone.
         self.degree: dict[str, int] = {}
+        self._expanded: set[str] = set()
+        #: Relationships fetched so far (each counted at every end expanded).
+        self.fetched = 0
         self._adj: dict[str, dict[str, dict[RelationshipId, tuple[Relationship, bool]]]] = {}
         self._steps: dict[tuple[str, str], Step | None] = {}
         self._strengths: dict[tuple[str, str], float] = {}
         self._sorted: dict[str, list[str]] = {}
 
     # -- filling -------------------------------------------------------------------
-    def absorb(self, entity_id: str, neighbors: Sequence[Neighbor]) -> None:
-        """Record all the relationships of ``entity_id`` (it becomes expanded)."""
-        self.degree[entity_id] = len(neighbors)
-        mine = self._adj.setdefault(entity_id, {})
-        self._sorted.pop(entity_id, None)
-        for n in neighbors:
-            other = n.entity.id
-            self.entities.setdefault(other, n.entity)
-            rel = n.relationship
+    def absorb(
+        self, entity_id: str, neighbors: Sequence[Neighbor], *, complete: bool = True
+    ) -> None:
+        """Record relationships of ``entity_id``: all of them (it becomes
+        expanded), or with ``complete=False`` some (its degree is noted apart)."""
+        if complete:
+            self.degree[entity_id] = len(neighbors)
+            self._expanded.add(entity_id)
+        self.fetched += len(neighbors)
+        adj, entities, sorted_ = self._adj, self.entities, self._sorted
+        mine = adj.setdefault(entity_id, {})
+        sorted_.pop(entity_id, None)
+        # Runs once per relationship fetched, tens of thousands a query.
+        for rel, entity, outgoing in neighbors:
+            other = entity.id
+            if other not in entities:
+                entities[other] = entity
             rid = rel.identity
-            mine.setdefault(other, {})[rid] = (rel, n.outgoing)
-            self._adj.setdefault(other, {}).setdefault(entity_id, {})[rid] = (rel, not n.outgoing)
-            self._sorted.pop(other, None)
-            for pair in ((entity_id, other), (other, entity_id)):
-                self._steps.pop(pair, None)
-                self._strengths.pop(pair, None)
+            between = mine.get(other)
+            if between is None:
+                between = mine[other] = {}
+            else:
+                # Steps are cached only between entities already joined here.
+                self._forget(entity_id, other)
+            between[rid] = (rel, outgoing)
+            theirs = adj.get(other)
+            if theirs is None:
+                theirs = adj[other] = {}
+            back = theirs.get(entity_id)
+            if back is None:
+                back = theirs[entity_id] = {}
+            back[rid] = (rel, not outgoing)
+            sorted_.pop(other, None)
 
-    def expand(self, store: Store, entity_ids: Collection[str]) -> None:
-        """Fetch and absorb the entities not yet expanded: one round trip."""
-        wanted = sorted(i for i in entity_ids if i not in self.degree)
+    def _forget(self, u: str, v: str) -> None:
+        for pair in ((u, v), (v, u)):
+            self._steps.pop(pair, None)
+            self._strengths.pop(pair, None)
+
+    def note_degrees(self, degrees: Mapping[str, int]) -> None:
+        """Record the degree of entities not expanded (so they may be middles)."""
+        for entity_id, degree in degrees.items():
+            self.degree.setdefault(entity_id, degree)
+
+    def cost(self, store: Store, entity_ids: Collection[str]) -> int:
+        """How many relationships expanding ``entity_ids`` would fetch (the
+        degrees not yet known are asked for: one round trip)."""
+        waiting = [i for i in entity_ids if i not in self._expanded]
+        unknown = [i for i in waiting if i not in self.degree]
+        if unknown:
+            self.note_degrees(store.degrees(unknown))
+        return sum(self.degree.get(i, 0) for i in waiting)
+
+    def expand(
+        self, store: Store, entity_ids: Collection[str], among: Collection[str] | None = None
+    ) -> None:
+        """Fetch and absorb the entities not yet expanded: one round trip. With
+        ``among``, only their relationships to those entities (they stay not
+        expanded: their degree must be noted apart)."""
+        wanted = sorted(i for i in entity_ids if i not in self._expanded)
         if not wanted:
             return
-        found = store.neighbors_many(wanted)
+        found = store.neighbors_many(wanted, among=among)
         for entity_id in wanted:
-            self.absorb(entity_id, found.get(entity_id, []))
+            self.absorb(entity_id, found.get(entity_id, []), complete=among is None)
 
     # -- reading -------------------------------------------------------------------
     def expanded(self, entity_id: str) -> bool:
-        return entity_id in self.degree
+        return entity_id in self._expanded
 
     def neighbors(self, entity_id: str) -> list[str]:
         """The entities joined to ``entity_id`` that are known, in id order."""
@@ -317,12 +366,13 @@ class LocalGraph:
         cached = self._strengths.get(key)
         if cached is None:
             a, b = self.entities[u], self.entities[v]
-            values = [
-                self.ranker.strength(rel, a, b, key=rid)
-                for rid, (rel, _) in self._adj.get(u, {}).get(v, {}).items()
-                if self.allowed(rel, u, v)
-            ]
-            cached = self._strengths[key] = self.ranker.combine(values)
+            ranker = self.ranker
+            best, count = 0.0, 0
+            for rid, (rel, _) in self._adj.get(u, {}).get(v, {}).items():
+                if self.allowed(rel, u, v):
+                    best = max(best, ranker.strength(rel, a, b, key=rid))
+                    count += 1
+            cached = self._strengths[key] = ranker.combine_best(best, count) if count else 0.0
         return cached
 
     def factor(self, u: str, v: str) -> float:
@@ -346,7 +396,8 @@ class LocalGraph:
 
 
 def _top(scores: Mapping[str, float], cap: int) -> list[str]:
-    return sorted(scores, key=lambda i: (-scores[i], i))[:cap]
+    """The ``cap`` best-scoring ids, ties by id."""
+    return [i for _, i in heapq.nsmallest(cap, [(-s, i) for i, s in scores.items()])]
 
 
 def explore(
@@ -359,11 +410,12 @@ def explore(
     edge_budget: int = EDGE_BUDGET,
 ) -> None:
     """Fetch what paths of up to ``max_hops`` from the graph's origins to its
-    targets can use: one round trip per level, smaller side first, frontiers
+    targets can use: one round trip per level, cheaper side first, frontiers
     capped to their ``frontier_cap`` best entities, going no deeper once
-    ``edge_budget`` relationships have been fetched. Finally, in one more round
-    trip, the entities where the two sides met, and the targets reached that
-    ``expand_ends`` accepts (where a path may go on to an introducer)."""
+    ``edge_budget`` relationships have been fetched. Finally, the targets
+    reached that ``expand_ends`` accepts (where a path may go on to an
+    introducer) are expanded, and the degrees of the entities where the two
+    sides met are fetched: a round trip each."""
     lam = graph.ranker.weights.hop_penalty
     forward: dict[str, float] = dict.fromkeys(sorted(graph.origins), 1.0)
     backward: dict[str, float] = dict.fromkeys(sorted(graph.targets), 1.0)
@@ -371,11 +423,17 @@ def explore(
     b_frontier = list(backward)[:frontier_cap]
     depth = 0
     while depth < max_hops and f_frontier and b_frontier:
-        if sum(graph.degree.values()) > edge_budget:
+        if graph.fetched > edge_budget:
             break
         depth += 1
-        if len(f_frontier) < len(b_frontier):
-            graph.expand(store, f_frontier)
+        # Every path of up to max_hops is found whichever side each level
+        # expands; the cost differs by orders of magnitude: our side starts
+        # at the home office, with thousands of relationships. On the last
+        # level only the relationships that meet the other side can still be
+        # on a path, so only those are fetched.
+        last = depth == max_hops
+        if graph.cost(store, f_frontier) < graph.cost(store, b_frontier):
+            graph.expand(store, f_frontier, among=list(backward) if last else None)
             found: dict[str, float] = {}
             for u in f_frontier:
                 for v in graph.neighbors(u):
@@ -389,7 +447,7 @@ def explore(
                 {v: s for v, s in found.items() if v not in graph.targets}, frontier_cap
             )
         else:
-            graph.expand(store, b_frontier)
+            graph.expand(store, b_frontier, among=list(forward) if last else None)
             found = {}
             for w in b_frontier:
                 through = 1.0 if w in graph.targets else graph.hub(w)
@@ -407,16 +465,20 @@ def explore(
             b_frontier = _top(
                 {u: s for u, s in found.items() if u not in graph.origins}, frontier_cap
             )
-    # Where the two sides met without expanding: their degree is still needed.
-    meeting = (forward.keys() & backward.keys()) - graph.origins - graph.targets
     if expand_ends is not None:
         ends = {
             t: forward[t]
             for t in graph.targets & forward.keys()
             if not graph.expanded(t) and expand_ends(graph.entities[t])
         }
-        meeting |= set(_top(ends, frontier_cap))
-    graph.expand(store, meeting)
+        graph.expand(store, _top(ends, frontier_cap))
+    # Where the two sides met without expanding, only the degree is missing:
+    # the relationships to both sides are known. (Expanding them read as many
+    # relationships as the rest of the walk: the home city's towns are there.)
+    meeting = (forward.keys() & backward.keys()) - graph.origins - graph.targets
+    unknown = sorted(i for i in meeting if i not in graph.degree)
+    if unknown:
+        graph.note_degrees(store.degrees(unknown))
 
 
 def completion_bounds(graph: LocalGraph, max_hops: int) -> list[dict[str, float]]:
