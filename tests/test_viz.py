@@ -8,7 +8,9 @@ import base64
 import hashlib
 import json
 import math
+import random
 import re
+import statistics
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from renmai.graph.model import Entity, Relationship
 from renmai.graph.schema import SCHEMA
 from renmai.graph.subgraph import Subgraph
 from renmai.viz import LARGE_GRAPH, VizError, render_html, style, write_html
-from renmai.viz.layout import compute_layout, force_layout
+from renmai.viz.layout import EDGE_LENGTH, compute_layout, force_layout
 from renmai.viz.page import json_for_script
 from renmai.viz.render import payload
 from renmai.viz.select import neighbourhood, whole_graph
@@ -217,6 +219,19 @@ def test_layout_is_deterministic_and_separates_nodes() -> None:
     assert first == force_layout(ids, ends)
     assert set(first) == set(ids)
     assert len(set(first.values())) == len(ids)  # no two nodes on one spot
+
+
+def test_layout_spreads_a_dense_graph_out() -> None:
+    # About five edges per node, as in a generated network's whole graph: its
+    # breadth-first tree has few, crowded rings, and the many edges pull the
+    # nodes together. They must still end up apart, not piled on each other.
+    rng = random.Random(5)
+    ids = [f"n{i}" for i in range(600)]
+    ends = [(rng.choice(ids), rng.choice(ids)) for _ in range(3000)]
+    points = list(force_layout(ids, ends).values())
+    nearest = sorted(min(math.dist(p, q) for q in points if q is not p) for p in points)
+    assert statistics.median(nearest) >= 0.5 * EDGE_LENGTH
+    assert nearest[len(nearest) // 20] >= 0.25 * EDGE_LENGTH
 
 
 def test_layout_handles_isolated_nodes_and_pairs() -> None:

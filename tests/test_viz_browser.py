@@ -336,7 +336,19 @@ def test_large_graph_is_interactive(open_page: Any, tmp_path: Path, size: int) -
     assert opened.js("() => renmai.nodes.length") == size
     assert opened.js("() => renmai.network.physics.options.enabled") is False
     assert opened.js("() => renmai.nodes.get().every(n => isFinite(n.x) && isFinite(n.y))")
+    # Fitted on screen, lines are drawn plain; zooming in brings back the dash
+    # patterns and arrowheads.
+    assert opened.js("() => renmai.network.getScale()") < 0.3
+    assert opened.js("() => renmai.detailShown()") is False
+    opened.page.mouse.move(*opened.node_dom_position(opened.js("() => renmai.nodes.getIds()[0]")))
+    for _ in range(40):
+        if opened.js("() => renmai.detailShown()"):
+            break
+        opened.page.mouse.wheel(0, -300)
+    assert opened.js("() => renmai.network.getScale()") >= 0.3
+    assert opened.js("() => renmai.detailShown()") is True
     # Interactive: a search focuses a node.
     opened.page.fill("#search", "person-2999" if size == 3000 else "person-999")
     opened.page.press("#search", "Enter")
     assert len(opened.js("() => renmai.network.getSelectedNodes()")) == 1
+    opened.check_clean()

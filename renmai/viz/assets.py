@@ -126,20 +126,25 @@ PAGE_JS = r"""
   $("summary").textContent = data.summary;
 
   // Edges carry only their kind; the kind's look is applied here, once per
-  // edge, rather than repeated in the file.
+  // edge, rather than repeated in the file. Directed kinds take their arrowhead
+  // from the options (edges.arrows.to.enabled), so that large pages can turn
+  // all of them on and off at once (see zoomDetail); symmetric kinds have none.
   var H = data.highlight;
   var edges = new vis.DataSet(data.edges.map(function (e) {
     var r = rels[e.type];
     var c = e.hl ? H.color : r.color;
     return {
       id: e.id, from: e.from, to: e.to, type: e.type, label: data.large ? undefined : r.label,
-      arrows: r.arrow ? "to" : "", dashes: r.dashes, width: e.hl ? H.width : 1,
+      arrows: r.arrow ? undefined : "", dashes: r.dashes, width: e.hl ? H.width : 1,
       color: { color: c, highlight: c, hover: c, inherit: false },
       hl: !!e.hl
     };
   }));
   var nodes = new vis.DataSet(data.nodes);
   var container = $("graph");
+  // Not displayed until it can be drawn complete (see show), so that vis,
+  // which skips frames on a canvas of no size, draws nothing before then.
+  container.hidden = true;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   T.network = performance.now();
   var renmai = window.renmai = {
@@ -147,27 +152,63 @@ PAGE_JS = r"""
     hiddenKinds: {}
   };
 
+  // ---- large pages: dashes and arrowheads only when zoomed in ---------------
+  // Dash patterns and arrowheads are a few graph units long. On a large graph
+  // fitted on screen (scale ~0.15) they shrink below a pixel and cannot be
+  // seen, yet they are most of the cost of a frame without a GPU: a dashed
+  // line is stroked dash by dash (over a second a frame for 15,000 lines), and
+  // each arrowhead needs its node's border worked out. Below DETAIL_SCALE
+  // large pages draw plain lines; zooming in brings both back.
+  var DETAIL_SCALE = 0.3, detail = !data.large;
+  renmai.detailShown = function () { return detail; };
+  function zoomDetail() {
+    var wanted = !data.large || network.getScale() >= DETAIL_SCALE;
+    if (wanted === detail) { return; }
+    detail = wanted;
+    network.setOptions({ edges: { arrows: { to: { enabled: detail } } } });
+  }
+  if (data.large) {
+    network.on("zoom", zoomDetail);
+    var ctx = container.getElementsByTagName("canvas")[0].getContext("2d");
+    var setLineDash = ctx.setLineDash;
+    // vis strokes a dashed line between setLineDash(pattern) and restore().
+    ctx.setLineDash = function (pattern) { setLineDash.call(ctx, detail ? pattern : []); };
+  }
+
   // vis fits node shapes, not their labels: leave room for the outer labels.
   function fitAll() {
     network.fit({ maxZoomLevel: 1.2, animation: false });
     network.moveTo({ scale: network.getScale() * 0.9, animation: false });
+    zoomDetail();
   }
-  function markReady() {
+  // The graph is shown, fitted and drawn once, when both the layout and the
+  // kinds' pictures are in place. vis draws a node's picture (the kinds drawn
+  // as SVG) only once it has loaded, and then draws the whole graph again; the
+  // window's load event waits for those pictures. A frame of 3,000 nodes and
+  // 15,000 lines costs a few hundred milliseconds, so it is drawn only once.
+  var physics = data.options.physics && data.options.physics.enabled;
+  var waiting = physics ? 2 : 1;
+  function show() {
+    waiting -= 1;
+    if (waiting > 0) { return; }
+    container.hidden = false;
+    network.setSize("100%", "100%");  // its canvas had no size while hidden
+    fitAll();  // asks vis for a frame: ready once it is drawn
     T.laidOut = performance.now();
     network.once("afterDrawing", function () { T.drawn = performance.now(); renmai.ready = true; });
-    network.redraw();
   }
-  if (data.options.physics && data.options.physics.enabled) {
+  if (physics) {
     // Stabilise for a bounded number of iterations, then stop: the picture
     // stays still while people read it.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      fitAll();
-      markReady();
+      show();
     });
+  }
+  if (document.readyState === "complete") {
+    show();
   } else {
-    fitAll();
-    markReady();
+    window.addEventListener("load", show);
   }
   if (data.nodes.length === 0) {
     container.appendChild(el("div", data.empty, "")).id = "empty";
@@ -281,6 +322,7 @@ PAGE_JS = r"""
     if (renmai.hiddenKinds[kind]) { setKindVisible(kind, true); }
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    zoomDetail();
     showDetails(nodeCard(id));
   }
   var input = $("search"), results = $("results");

@@ -9,10 +9,16 @@ in plain Python, in well under a second, and the page starts with physics off:
 
 1. each connected component gets a radial tree layout (a breadth-first tree
    from its best-connected node, each subtree in a sector as wide as its
-   size), which already separates the clusters;
+   size), which already separates the clusters; each ring is as wide as its
+   number of nodes needs (about one node per EDGE_LENGTH squared), so that a
+   dense graph, whose tree has few and crowded rings, starts spread out;
 2. a few rounds of Fruchterman–Reingold relaxation with grid-bounded
    repulsion (only nearby nodes push each other, so a round is linear in the
-   number of nodes) pull linked nodes together and push overlaps apart;
+   number of nodes as long as they stay spread) pull linked nodes together
+   and push overlaps apart; after each round no node may be nearer the
+   centre than a disc of uniform density would put it, which stands in for
+   the far-reaching repulsion left out (without it, the many edges of a dense
+   graph pull it into a crowded ball); two last rounds only push apart;
 3. components are packed in rows, largest first.
 
 docs/viz.md has the measurements.
@@ -33,9 +39,13 @@ STABILISATION_ITERATIONS = 250
 EDGE_LENGTH = 90.0
 #: Relaxation rounds for large graphs: enough to untangle the radial start.
 RELAX_ROUNDS = 12
+#: Rounds of repulsion alone after those, to part the nodes still overlapping.
+SEPARATE_ROUNDS = 2
+#: Room per node, in EDGE_LENGTH squared: the density of the radial start and
+#: the least room the relaxation leaves (the nodes' labels need about this).
+NODE_AREA = 1.0
 #: Above this many nodes the rounds are cut in proportion, so that the time
-#: spent here stays about what 3,000 nodes take (a round costs more than
-#: linear time as the graph grows denser).
+#: spent here stays about what 3,000 nodes take.
 FULL_ROUNDS_UP_TO = 3000
 
 
@@ -145,19 +155,44 @@ def _radial(
             size[parent[node]] += size[node]
     start = {root: 0.0}
     span = {root: 2 * math.pi}
-    x[root] = y[root] = 0.0
+    middle = {root: 0.0}
+    rings: list[list[int]] = [[root]]
     for node in walk:
         angle = start[node]
         for child in children[node]:
             share = span[node] * size[child] / max(size[node] - 1, 1)
             start[child] = angle
             span[child] = share
-            middle = angle + share / 2
-            # Rings get wider apart further out, where they are longer.
-            radius = k * depth[child] * (1 + 0.15 * depth[child])
-            x[child] = radius * math.cos(middle)
-            y[child] = radius * math.sin(middle)
+            middle[child] = angle + share / 2
             angle += share
+            if depth[child] == len(rings):
+                rings.append([])
+            rings[depth[child]].append(child)
+    x[root] = y[root] = 0.0
+    _place_rings(rings[1:], middle, x, y, k)
+
+
+def _place_rings(
+    rings: list[list[int]], angle: dict[int, float], x: list[float], y: list[float], k: float
+) -> None:
+    """Each ring, by its nodes' angles, in an annulus as wide as its nodes need.
+
+    A ring of many nodes (a hub's neighbours) would be crowded on one circle;
+    it gets an annulus of about NODE_AREA per node, and its nodes take turns
+    across lanes ``k`` apart, in the order of their angles, so that neighbours
+    on the ring are not neighbours on the page.
+    """
+    outer = 0.0
+    for ring in rings:
+        inner = outer
+        outer = max(inner + k, math.sqrt(inner * inner + len(ring) * NODE_AREA * k * k / math.pi))
+        lanes = max(1, int((outer - inner) / k))
+        width = (outer - inner) / lanes
+        ring.sort(key=angle.__getitem__)
+        for turn, node in enumerate(ring):
+            radius = inner + width * (turn % lanes + 1)
+            x[node] = radius * math.cos(angle[node])
+            y[node] = radius * math.sin(angle[node])
 
 
 def _relax(
@@ -168,7 +203,9 @@ def _relax(
     rounds: int,
     k: float,
 ) -> None:
-    """Fruchterman–Reingold rounds; repulsion only within a cell's reach."""
+    """Fruchterman–Reingold rounds; repulsion only within a cell's reach, the
+    far-reaching part replaced by :func:`_keep_spread`; then rounds of
+    repulsion alone."""
     local = {node: i for i, node in enumerate(component)}
     xs = [x[node] for node in component]
     ys = [y[node] for node in component]
@@ -178,9 +215,10 @@ def _relax(
     reach = 2 * k
     reach2 = reach * reach
     forward = ((1, 0), (1, 1), (0, 1), (-1, 1))
-    for round_no in range(rounds):
+    total = rounds + SEPARATE_ROUNDS
+    for round_no in range(total):
         # Cooling: large moves first, small adjustments at the end.
-        temperature = k * 2.0 * (1 - round_no / rounds) + k * 0.05
+        temperature = k * 2.0 * (1 - round_no / total) + k * 0.05
         dx = [0.0] * n
         dy = [0.0] * n
         cells: dict[tuple[int, int], list[int]] = {}
@@ -214,25 +252,56 @@ def _relax(
                         dy[b] -= ey * force
                 dx[a] += fxa
                 dy[a] += fya
-        for a, b in edges:
-            ex = xs[a] - xs[b]
-            ey = ys[a] - ys[b]
-            dist = math.sqrt(ex * ex + ey * ey) or 0.01
-            fx = ex * dist / k
-            fy = ey * dist / k
-            dx[a] -= fx
-            dy[a] -= fy
-            dx[b] += fx
-            dy[b] += fy
+        # The last SEPARATE_ROUNDS only push apart what still overlaps.
+        attract = round_no < rounds
+        if attract:
+            for a, b in edges:
+                ex = xs[a] - xs[b]
+                ey = ys[a] - ys[b]
+                dist = math.sqrt(ex * ex + ey * ey) or 0.01
+                fx = ex * dist / k
+                fy = ey * dist / k
+                dx[a] -= fx
+                dy[a] -= fy
+                dx[b] += fx
+                dy[b] += fy
         for i in range(n):
             length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
             if length > 0:
                 step = min(length, temperature) / length
                 xs[i] += dx[i] * step
                 ys[i] += dy[i] * step
+        if attract:
+            _keep_spread(xs, ys, k)
     for i, node in enumerate(component):
         x[node] = xs[i]
         y[node] = ys[i]
+
+
+def _keep_spread(xs: list[float], ys: list[float], k: float) -> None:
+    """Move out any node nearer the centre than a uniform disc would put it.
+
+    In a disc of NODE_AREA per node, the i-th node from the centre is at
+    ``k * sqrt(i * NODE_AREA / pi)``; a node nearer than that goes out along
+    its own direction to that distance. Only the crowded middle moves, so the
+    shape and the order around the centre are kept, and the grid-bounded
+    repulsion stays linear.
+    """
+    n = len(xs)
+    cx, cy = sum(xs) / n, sum(ys) / n
+    dist = [math.hypot(xs[i] - cx, ys[i] - cy) for i in range(n)]
+    for rank, i in enumerate(sorted(range(n), key=dist.__getitem__)):
+        least = k * math.sqrt((rank + 0.5) * NODE_AREA / math.pi)
+        if dist[i] >= least:
+            continue
+        if dist[i] < 1e-6:
+            # On the centre itself: out along a golden-angle direction.
+            xs[i] = cx + least * math.cos(rank * 2.39996)
+            ys[i] = cy + least * math.sin(rank * 2.39996)
+        else:
+            scale = least / dist[i]
+            xs[i] = cx + (xs[i] - cx) * scale
+            ys[i] = cy + (ys[i] - cy) * scale
 
 
 def _bounds(component: list[int], x: list[float], y: list[float]) -> tuple[float, ...]:

@@ -167,7 +167,9 @@ def vis_options(layout: Layout) -> dict[str, Any]:
             "width": 1,
             "selectionWidth": 2,
             "font": {**font, "size": 10, "color": "#555555", "align": "horizontal"},
-            "arrows": {"to": {"scaleFactor": 0.5}},
+            # Directed kinds' arrowheads; a large page starts zoomed out, where
+            # they are too small to see, and turns them on when zoomed in.
+            "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},
             "scaling": {"label": {"drawThreshold": 7}},
             "smooth": False if large else {"type": "continuous", "roundness": 0.2},
         },
