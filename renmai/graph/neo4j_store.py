@@ -60,6 +60,7 @@ _SEARCH = "_search"
 _CORE_SCALARS = ("id", "kind", "name", "name_en", "description", "home")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 _RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
+_SOURCES_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def label(kind: str) -> str:
@@ -83,6 +84,9 @@ def _chunks(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 def node_properties(entity: Entity) -> dict[str, Any]:
     """The properties of an entity's node, as stored."""
+    # Computed once: the keys are the names' pinyin and folded forms (about
+    # 35 µs an entity; asking twice cost 3.5 s of a 100k load).
+    keys = entity.keys
     props: dict[str, Any] = {
         "id": entity.id,
         "kind": entity.kind,
@@ -91,9 +95,9 @@ def node_properties(entity: Entity) -> dict[str, Any]:
         "tags": entity.tags,
         "home": entity.home,
         "sources": _dump_sources(entity.sources),
-        _KEYS: entity.keys,
+        _KEYS: keys,
         # One text for the fulltext index: every name and its pinyin.
-        _SEARCH: "\n".join([*entity.all_names, *entity.keys]),
+        _SEARCH: "\n".join([*entity.all_names, *keys]),
         **entity.properties,
     }
     if entity.name_en:
@@ -105,8 +109,9 @@ def node_properties(entity: Entity) -> dict[str, Any]:
 
 def _dump_sources(sources: Sequence[Source]) -> str:
     if not sources:
-        return "[]"  # most relationships: no json.dumps per row
-    return json.dumps([s.model_dump(exclude_none=True) for s in sources], ensure_ascii=False)
+        return "[]"  # relationships without sources: no encoding per row
+    # One encoder for every row (json.dumps builds one per call); same text.
+    return _SOURCES_ENCODER.encode([s.model_dump(exclude_none=True) for s in sources])
 
 
 def _load_sources(raw: Any) -> list[Source]:
