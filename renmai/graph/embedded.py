@@ -6,6 +6,12 @@ well. Writes take an exclusive lock file, re-read the store if another process
 changed it, and replace the file atomically (temporary file, fsync, rename):
 a crash mid-write leaves the previous file intact, and two writers never lose
 each other's updates.
+
+Every read first checks the file's identity (inode, size, mtime) and re-reads
+it when another process replaced it. What reads derive from the graph — the
+home entities, neighbour lists, the :attr:`~EmbeddedStore.version` that lets
+queries keep their rankers — is dropped whenever the graph changes, here or
+through the file.
 """
 
 from __future__ import annotations
