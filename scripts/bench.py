@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -52,22 +51,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # scripts/, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 SEED = 1
-CHROMIUM = Path("/usr/bin/chromium")
-# As tests/test_viz_browser.py starts it.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOME_OFFICE = "organization-000000"  # the generator's home office, where paths start
 
 Json = dict[str, Any]
@@ -450,17 +439,6 @@ class Neo4jTarget:
         return None
 
 
-def _server_module() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "neo4j_server", ROOT / "scripts" / "neo4j_server.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_server"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 class Neo4jStarter:
     """Starts the project's Neo4j test server in a thread, so that other work
     can go on while the JVM comes up. The thread lives until :meth:`stop`: the
@@ -487,15 +465,16 @@ class Neo4jStarter:
         start = time.perf_counter()
         server = None
         try:
-            module = _server_module()
-            server = module.Neo4jServer(
+            import neo4j_server  # scripts/, beside this file
+
+            server = neo4j_server.Neo4jServer(
                 heap_initial=self.config.heap,
                 heap_max=self.config.heap,
                 pagecache=self.config.pagecache,
             )
             server.start()
             self.target = Neo4jTarget(
-                server.uri, server.username, server.password, server, module.neo4j_version()
+                server.uri, server.username, server.password, server, neo4j_server.neo4j_version()
             )
         except BaseException as exc:  # reported by wait()
             self.error = exc

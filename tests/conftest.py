@@ -8,7 +8,6 @@ that cannot start fails the tests that need it; it never becomes a skip.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,11 @@ from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's scripts (the Neo4j test server, the browser's settings) are
+# imported by the tests as they are by the benchmark.
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import neo4j_server  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -32,16 +36,21 @@ class Neo4jTarget:
     #: The server the session started, or None for one given by NEO4J_URI.
     server: Any = None
 
+    def cli_env(self) -> dict[str, str]:
+        """The environment that points ``renmai`` at this server."""
+        return {
+            "NEO4J_URI": self.uri,
+            "NEO4J_USERNAME": self.username,
+            "NEO4J_PASSWORD": self.password,
+        }
 
-def _server_module() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "neo4j_server", ROOT / "scripts" / "neo4j_server.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_server"] = module
-    spec.loader.exec_module(module)
-    return module
+
+def _unavailable(message: str) -> None:
+    """A server the tests need cannot start: a failure where it is required
+    (``.ci/run``), else a skip that says how to make it one."""
+    if os.environ.get("RENMAI_REQUIRE_NEO4J") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message + " (set RENMAI_REQUIRE_NEO4J=1 to make this a failure)")
 
 
 @pytest.fixture(scope="session")
@@ -52,15 +61,11 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
             uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
         )
         return
-    module = _server_module()
     try:
-        server = module.Neo4jServer()
+        server = neo4j_server.Neo4jServer()
         server.start()
     except Exception as exc:
-        message = f"could not start the Neo4j test server: {exc}"
-        if os.environ.get("RENMAI_REQUIRE_NEO4J") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message + " (set RENMAI_REQUIRE_NEO4J=1 to make this a failure)")
+        _unavailable(f"could not start the Neo4j test server: {exc}")
     try:
         yield Neo4jTarget(server.uri, server.username, server.password, server)
     finally:
@@ -78,9 +83,8 @@ def spare_neo4j() -> Iterator[Any]:
     kill it, restart it or lock its user out (the session's server is left
     alone). ``kill()`` and ``start()`` keep its data and port. Its lock waits
     time out after SPARE_LOCK_TIMEOUT: a retryable transient error."""
-    module = _server_module()
     try:
-        server = module.Neo4jServer(
+        server = neo4j_server.Neo4jServer(
             heap_initial="128m",
             heap_max="512m",
             pagecache="64m",
@@ -88,10 +92,7 @@ def spare_neo4j() -> Iterator[Any]:
         )
         server.start()
     except Exception as exc:
-        message = f"could not start the spare Neo4j server: {exc}"
-        if os.environ.get("RENMAI_REQUIRE_NEO4J") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message + " (set RENMAI_REQUIRE_NEO4J=1 to make this a failure)")
+        _unavailable(f"could not start the spare Neo4j server: {exc}")
     try:
         yield server
     finally:

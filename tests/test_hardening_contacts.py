@@ -114,12 +114,7 @@ def people(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str,
         request.applymarker(pytest.mark.neo4j)
         target = request.getfixturevalue("neo4j_target")
         request.getfixturevalue("neo4j_store")  # an empty database
-        env = {
-            "NEO4J_URI": target.uri,
-            "NEO4J_USERNAME": target.username,
-            "NEO4J_PASSWORD": target.password,
-            "RENMAI_STORE": "",
-        }
+        env = {**target.cli_env(), "RENMAI_STORE": ""}
     else:
         env = {"NEO4J_URI": "", "RENMAI_STORE": str(tmp_path / "graph.json")}
     path = tmp_path / "people.yaml"

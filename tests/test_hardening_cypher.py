@@ -74,17 +74,8 @@ def graph(neo4j_target: Any) -> Iterator[Neo4jStore]:
         store.close()
 
 
-def env_of(target: Any) -> dict[str, str]:
-    return {
-        "NEO4J_URI": target.uri,
-        "NEO4J_USERNAME": target.username,
-        "NEO4J_PASSWORD": target.password,
-        "RENMAI_STORE": "",
-    }
-
-
 def cypher(target: Any, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["cypher", *args], env=env_of(target))
+    return CliRunner().invoke(cli, ["cypher", *args], env={**target.cli_env(), "RENMAI_STORE": ""})
 
 
 def state(store: Neo4jStore) -> dict[str, Any]:

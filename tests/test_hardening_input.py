@@ -636,11 +636,7 @@ def hostile_cli(
         request.applymarker(pytest.mark.neo4j)
         target = request.getfixturevalue("neo4j_target")
         request.getfixturevalue("neo4j_store")  # an empty database
-        env = {
-            "NEO4J_URI": target.uri,
-            "NEO4J_USERNAME": target.username,
-            "NEO4J_PASSWORD": target.password,
-        }
+        env = target.cli_env()
         options: list[str] = []
     else:
         env = {"NEO4J_URI": ""}

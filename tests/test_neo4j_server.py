@@ -6,40 +6,22 @@ the jars into the cache). Nothing here skips: a missing java or mvn is a test er
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeAlias
 
+import neo4j_server as ns  # scripts/, put on sys.path by conftest.py
 import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
 pytestmark = pytest.mark.neo4j
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "neo4j_server.py"
 
-
-def _load_script() -> ModuleType:
-    # scripts/ is not a package: load the file by path, once per session (conftest.py may
-    # have loaded it already under the same name).
-    if (loaded := sys.modules.get("neo4j_server")) is not None:
-        return loaded
-    spec = importlib.util.spec_from_file_location("neo4j_server", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["neo4j_server"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ns = _load_script()
 # The module is loaded by path, so mypy cannot see its classes.
 Server: TypeAlias = Any
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS  # scripts/, put on sys.path by conftest.py
 from click.testing import CliRunner
 from viz_fixtures import EMAIL, HOSTILE_NAMES, PHONE, connect_answer, hostile_answer, synthetic
 
@@ -28,19 +29,6 @@ from renmai.viz import write_html
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium tries to reach Google's
-# services at start; the page itself must make no request at all.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 
 
