@@ -204,4 +204,4 @@ def test_progress_bar_for_long_loads(store_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(load_module, "PROGRESS_THRESHOLD", 10)
     result = run(store_path, "load", str(BASE))
     assert result.exit_code == 0
-    assert "Writing" in result.stderr
+    assert "Checking" in result.stderr and "Writing" in result.stderr

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures.loader_helpers import BASE, base_store, messages, new_store, snapshot, write
@@ -226,3 +228,49 @@ def test_store_problems_found_after_reading_are_located(tmp_path: Path) -> None:
 
 def test_base_fixture_is_valid(tmp_path: Path) -> None:
     assert validate(new_store(tmp_path), [BASE]).summary.total("created") > 0
+
+
+def test_a_store_changed_during_the_load_is_refused_where_the_row_is(tmp_path: Path) -> None:
+    """A second writer deletes what a row joins between the check and the write:
+    the store's own check refuses it, located at the row, and writes nothing."""
+    from renmai.graph.embedded import EmbeddedStore
+
+    store_file = tmp_path / "graph.json"
+    load(EmbeddedStore(store_file), [BASE])
+
+    class SecondWriterMeanwhile(EmbeddedStore):
+        def write(self, *args: Any, **kwargs: Any) -> Any:
+            EmbeddedStore(store_file).delete_entity("burnaby")
+            return super().write(*args, **kwargs)
+
+    rows = write(tmp_path, "rels.csv", "type,from,to\nSISTER_CITY_OF,中山市,burnaby\n")
+    store = SecondWriterMeanwhile(store_file)
+    with pytest.raises(LoadError) as caught:
+        load(store, [rows])
+    # Symmetric: stored with the ends in id order, so burnaby is "from".
+    assert messages(caught.value) == [f"{rows}:2: from: no entity with id 'burnaby'"]
+    assert store.get("burnaby") is None
+    assert not [n for n in store.neighbors("zhongshan") if n.entity.id == "burnaby"]
+
+
+def test_a_load_plans_its_write_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking and writing share one write plan (a second one costs seconds at 100k)."""
+    from renmai.graph import embedded, plan
+
+    # The module, not the function the package exports under the same name.
+    load_module = sys.modules["renmai.loaders.load"]
+
+    plans: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        plans.append(1)
+        return plan.plan_write(*args, **kwargs)
+
+    monkeypatch.setattr(embedded, "plan_write", counted)
+    monkeypatch.setattr(load_module, "plan_write", counted)
+    report = load(new_store(tmp_path), [BASE])
+    assert report.written and len(plans) == 1
+    plans.clear()
+    (tmp_path / "other").mkdir()
+    assert not validate(new_store(tmp_path / "other"), [BASE]).written
+    assert len(plans) == 1

@@ -22,14 +22,7 @@ from renmai.graph.model import Entity
 from renmai.graph.resolve import resolve
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Progress, Store, WriteSummary
-from renmai.loaders import (
-    LoadOptions,
-    LoadReport,
-    PairMapping,
-    reference_data,
-    validate,
-    write,
-)
+from renmai.loaders import LoadOptions, LoadReport, PairMapping, load, reference_data, validate
 
 F = Callable[..., Any]
 #: Loads of more records than this show a progress bar even when stderr is
@@ -135,12 +128,13 @@ def _load_options(kwargs: dict[str, Any]) -> LoadOptions:
 
 
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[Progress | None]:
-    """A progress bar on stderr for long loads or an interactive terminal."""
+def _progress(phase: str, total: int) -> Iterator[Progress | None]:
+    """A progress bar on stderr for one phase of a long load (or any load on
+    an interactive terminal)."""
     if total < PROGRESS_THRESHOLD and not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label="Writing", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=phase.ljust(8), file=sys.stderr) as bar:
         yield bar.update
 
 
@@ -196,10 +190,7 @@ def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **k
     verbose = kwargs.pop("verbose")
     options = _load_options(kwargs)
     store = app.store
-    report = validate(store, paths, options)
-    if not dry_run:
-        with _progress(report.records) as progress:
-            write(store, report, progress=progress)
+    report = load(store, paths, options, progress=_progress, dry_run=dry_run)
     headline = "Dry run, nothing written" if dry_run else f"Loaded into {store.location}"
     _report(report, verbose, headline=headline)
 
@@ -210,7 +201,7 @@ def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **k
 def validate_command(app: AppContext, /, paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Check files as ``load`` would, against the store, and write nothing."""
     verbose = kwargs.pop("verbose")
-    report = validate(app.store, paths, _load_options(kwargs))
+    report = validate(app.store, paths, _load_options(kwargs), progress=_progress)
     headline = (
         f"Valid: {len(report.entities)} entities, {len(report.relationships)} relationships; "
         "a load would give"
@@ -314,9 +305,7 @@ def demo(ctx: click.Context, store_path: Path | None, data: Path | None) -> None
     if store_path is not None:
         app.store_path, app.neo4j_uri = store_path, None
     folder = data or reference_data()
-    report = validate(app.store, [folder])
-    with _progress(report.records) as progress:
-        write(app.store, report, progress=progress)
+    report = load(app.store, [folder], progress=_progress)
     s = report.summary
     click.echo(
         f"Loaded {folder}: {s.total('created')} created, {s.total('updated')} updated, "

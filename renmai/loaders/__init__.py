@@ -8,8 +8,9 @@ and cell) and field, having written nothing. See ``docs/loading.md``.
 
 from renmai.loaders.errors import LoadError, LoadWarning, LocatedProblem, Location
 from renmai.loaders.files import FORMATS
-from renmai.loaders.load import LoadOptions, LoadReport, load, validate, write
+from renmai.loaders.load import LoadOptions, LoadReport, load, validate
 from renmai.loaders.mapping import MappingError, PairMapping
+from renmai.loaders.progress import ProgressBars
 from renmai.loaders.records import SEPARATOR
 from renmai.loaders.reference import reference_data
 
@@ -24,8 +25,8 @@ __all__ = [
     "Location",
     "MappingError",
     "PairMapping",
+    "ProgressBars",
     "load",
     "reference_data",
     "validate",
-    "write",
 ]

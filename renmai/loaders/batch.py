@@ -42,9 +42,10 @@ from renmai.graph.resolve import (
     resolve_any,
 )
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Store
+from renmai.graph.store import Progress, Store
 from renmai.loaders.errors import LoadWarning, LocatedProblem, Location
 from renmai.loaders.ids import new_id
+from renmai.loaders.progress import no_progress
 from renmai.loaders.records import Draft, End, EntityDraft, RelationshipDraft, as_text
 
 
@@ -77,10 +78,15 @@ class Batch:
 
 
 def build_batch(
-    store: Store, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
+    store: Store,
+    entities: Sequence[EntityDraft],
+    relationships: Sequence[RelationshipDraft],
+    *,
+    progress: Progress | None = None,
 ) -> Batch:
-    """Entities and relationships from drafts, checked against the batch and the store."""
-    return _Builder(store).build(entities, relationships)
+    """Entities and relationships from drafts, checked against the batch and the
+    store; ``progress`` is told of each draft done."""
+    return _Builder(store).build(entities, relationships, progress or no_progress)
 
 
 def _has_country(kind: str) -> bool:
@@ -109,12 +115,20 @@ class _Builder:
         self.batch.problems.append(draft.problem(field_path, message))
 
     def build(
-        self, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
+        self,
+        entities: Sequence[EntityDraft],
+        relationships: Sequence[RelationshipDraft],
+        progress: Progress,
     ) -> Batch:
-        for draft in self._assign_ids(entities):
+        named = self._assign_ids(entities)
+        # Drafts left out by the id pass count as done: the bar ends full.
+        progress(len(entities) - len(named))
+        for draft in named:
             self._entity(draft)
+            progress(1)
         for rel in relationships:
             self._relationship(rel)
+            progress(1)
         return self.batch
 
     # -- ids -------------------------------------------------------------------

@@ -18,12 +18,13 @@ from renmai.graph.bulk import paused_gc
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.plan import plan_write
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import IntegrityError, InterruptedWrite, Progress, Store, WriteSummary
+from renmai.graph.store import IntegrityError, InterruptedWrite, Store, WriteSummary
 from renmai.loaders.batch import Batch, build_batch
 from renmai.loaders.documents import read_json, read_jsonl, read_yaml
 from renmai.loaders.errors import LoadError, LoadWarning, LocatedProblem, Location
 from renmai.loaders.files import Reading, ReadOptions, SourceFile, find_files
 from renmai.loaders.mapping import PairMapping, pair_drafts
+from renmai.loaders.progress import ProgressBars, phase
 from renmai.loaders.records import EntityDraft, RelationshipDraft, parse_record
 from renmai.loaders.tabular import read_csv, read_xlsx
 
@@ -69,27 +70,59 @@ class LoadReport:
 
 
 def validate(
-    store: Store, paths: Sequence[Path | str], options: LoadOptions | None = None
+    store: Store,
+    paths: Sequence[Path | str],
+    options: LoadOptions | None = None,
+    *,
+    progress: ProgressBars | None = None,
 ) -> LoadReport:
     """Read and check every file; what a load would do. Writes nothing.
 
     Raises :class:`~renmai.loaders.errors.LoadError` listing every problem of
     every file.
     """
+    return load(store, paths, options, progress=progress, dry_run=True)
+
+
+def load(
+    store: Store,
+    paths: Sequence[Path | str],
+    options: LoadOptions | None = None,
+    *,
+    progress: ProgressBars | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
+    """Read and check every file, then write everything in one :meth:`Store.write`
+    call (with ``dry_run``, only say what it would do); see the module doc.
+
+    The write is planned once: by the store when it writes, by
+    :func:`~renmai.graph.plan.plan_write` in a dry run. (Checking first and
+    then writing would plan it twice: at 100k entities, several seconds.)
+    Problems the plan finds are located where their records were read.
+    """
     with paused_gc():
-        report, batch = _check(store, paths, options)
+        report, batch = _check(store, paths, options, progress)
         try:
-            plan = plan_write(
-                batch.entities, batch.relationships, store.get_many, store.get_relationships
-            )
+            if dry_run:
+                report.summary = plan_write(
+                    batch.entities, batch.relationships, store.get_many, store.get_relationships
+                ).summary
+            else:
+                with phase(progress, "Writing", report.records) as step:
+                    report.summary = store.write(batch.entities, batch.relationships, progress=step)
+                report.written = True
         except IntegrityError as exc:
             raise _located(exc, batch) from None
-    report.summary = plan.summary
+        except InterruptedWrite as exc:
+            raise _interrupted(exc) from None
     return report
 
 
 def _check(
-    store: Store, paths: Sequence[Path | str], options: LoadOptions | None
+    store: Store,
+    paths: Sequence[Path | str],
+    options: LoadOptions | None,
+    progress: ProgressBars | None,
 ) -> tuple[LoadReport, Batch]:
     """Read every file and build the batch; the store's own checks (the write
     plan) are left to the caller."""
@@ -117,7 +150,8 @@ def _check(
                 entity_drafts.append(draft)
             elif isinstance(draft, RelationshipDraft):
                 rel_drafts.append(draft)
-    batch = build_batch(store, entity_drafts, rel_drafts)
+    with phase(progress, "Checking", len(entity_drafts) + len(rel_drafts)) as step:
+        batch = build_batch(store, entity_drafts, rel_drafts, progress=step)
     problems += batch.problems
     if problems:
         raise LoadError(problems)
@@ -129,43 +163,6 @@ def _check(
         warnings=[*warnings, *batch.warnings],
     )
     return report, batch
-
-
-def write(store: Store, report: LoadReport, *, progress: Progress | None = None) -> LoadReport:
-    """Write what :func:`validate` checked, in one :meth:`Store.write` call."""
-    try:
-        report.summary = store.write(report.entities, report.relationships, progress=progress)
-    except IntegrityError as exc:
-        # The store changed between the check and the write (another writer).
-        raise RenmaiError(f"the store changed during the load; nothing written:\n{exc}") from None
-    except InterruptedWrite as exc:
-        raise _interrupted(exc) from None
-    report.written = True
-    return report
-
-
-def load(
-    store: Store,
-    paths: Sequence[Path | str],
-    options: LoadOptions | None = None,
-    *,
-    progress: Progress | None = None,
-) -> LoadReport:
-    """:func:`validate`, then :func:`write`; see the module doc.
-
-    The write is planned once, by the store (a separate :func:`validate` would
-    plan it a second time): at 100k entities that is several seconds.
-    """
-    with paused_gc():
-        report, batch = _check(store, paths, options)
-        try:
-            report.summary = store.write(report.entities, report.relationships, progress=progress)
-        except IntegrityError as exc:
-            raise _located(exc, batch) from None
-        except InterruptedWrite as exc:
-            raise _interrupted(exc) from None
-    report.written = True
-    return report
 
 
 def _interrupted(error: InterruptedWrite) -> InterruptedWrite:
