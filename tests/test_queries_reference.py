@@ -36,6 +36,7 @@ from renmai.queries import (
     search,
     stale,
 )
+from renmai.queries.arrows import path_text
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_every_path_starts_at_home_and_never_bridges_a_place(reference: Store) -
             assert not homes & {n.id for n in p.nodes[1:]}
             for step in p.steps[1:-1]:
                 for link in step.links:
-                    assert link.relationship.type not in ("LOCATED_IN",), p.text()
+                    assert link.relationship.type not in ("LOCATED_IN",), path_text(p)
             assert p.hops <= 4
 
 
@@ -156,7 +157,7 @@ def test_lookups_around_connect(reference: Store) -> None:
     river = lookup(reference, "河床俱乐部")
     route = path(reference, fao, river)
     assert route.paths[0].hops == 1
-    assert route.paths[0].text().startswith("中山市外事侨务局 —联络")
+    assert path_text(route.paths[0]).startswith("中山市外事侨务局 —联络")
     near = neighbors(reference, river)
     assert "阿根廷" in {r.entity.name for r in near.rows}
     both = common(

@@ -287,6 +287,7 @@ def test_docstring_examples() -> None:
         "renmai.queries.ranking",
         "renmai.queries.kinds",
         "renmai.queries.walk",
+        "renmai.queries.arrows",
         "renmai.queries.targets",
         "renmai.queries.search",
         "renmai.cli.cypher",

@@ -8,6 +8,7 @@ import json
 import pytest
 from test_queries_support import ent, rel, small_world, write
 
+from renmai.cli.render.paths import affiliation_text
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.store import Store
 from renmai.queries import (
@@ -20,6 +21,7 @@ from renmai.queries import (
     neighbors,
     path,
 )
+from renmai.queries.arrows import path_text
 from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.walk import LocalGraph, best_paths, explore
 from renmai.queries.weights import RankingWeights
@@ -44,7 +46,7 @@ def test_a_shared_country_is_never_a_bridge(world: Store) -> None:
     chen = answer.contacts[1]
     assert [n.id for n in chen.paths[0].nodes] == ["fao", "chen", "us-b"]
     # Who a person is comes with them: the posts they hold.
-    assert chen.affiliation_text() == "美国乙公司 经理"
+    assert affiliation_text(chen) == "美国乙公司 经理"
     for p in answer.paths:
         assert all(step.relationship.type != "LOCATED_IN" for step in p.steps)
 
@@ -61,7 +63,7 @@ def test_a_country_means_what_is_in_it_represents_it_or_came_through_its_events(
     # The company is reached through the event held in Israel: the event is
     # the target, the company the introducer we would call.
     assert [n.id for n in by_id["orec"].paths[0].nodes] == ["fao", "fair", "orec"]
-    assert by_id["icfa"].paths[0].text() == (
+    assert path_text(by_id["icfa"].paths[0]) == (
         "中山市外事侨务局 —签署(2015)→ 友好合作备忘录 ←签署(2015)— 以色列－中国友好协会"
     )
     assert by_id["icfa"].reaches == ["icfa"]
@@ -70,7 +72,7 @@ def test_a_country_means_what_is_in_it_represents_it_or_came_through_its_events(
 def test_our_own_towns_are_a_first_step_but_never_a_middle_one(world: Store) -> None:
     answer = connect(world, "仁川")
     assert contacts(answer) == ["xiaolan"]
-    assert answer.contacts[0].paths[0].text() == "中山市 ←隶属— 小榄镇 —联络(2013)→ 仁川"
+    assert path_text(answer.contacts[0].paths[0]) == "中山市 ←隶属— 小榄镇 —联络(2013)→ 仁川"
     # From the office, the town is behind 中山市, which it may not pass through.
     only_office = connect(world, "仁川", origins=[lookup(world, "fao")])
     assert only_office.contacts == []
@@ -82,7 +84,7 @@ def test_hubs_lower_the_paths_through_them(world: Store) -> None:
     # below the agreement we signed because of its 27 relationships.
     assert contacts(answer) == ["icfa", "hub"]
     via_hub = answer.contacts[1].paths[0]
-    assert via_hub.text() == "中山市外事侨务局 —成员→ 大枢纽 ←成员— 以色列－中国友好协会"
+    assert path_text(via_hub) == "中山市外事侨务局 —成员→ 大枢纽 ←成员— 以色列－中国友好协会"
     ranker = answer.ranker
     member = ranker.strength(rel("MEMBER_OF", "fao", "hub"), None, None)
     lam = ranker.weights.hop_penalty
@@ -154,7 +156,7 @@ def test_path_between_two_entities_respects_max_hops(world: Store) -> None:
     assert [n.id for n in answer.paths[0].nodes] == ["fao", "fair", "orec"]
     assert path(world, fao, orec, max_hops=1).paths == []
     zs, incheon = lookup(world, "zs"), lookup(world, "incheon")
-    assert path(world, zs, incheon).paths[0].text() == "中山市 ←隶属— 小榄镇 —联络(2013)→ 仁川"
+    assert path_text(path(world, zs, incheon).paths[0]) == "中山市 ←隶属— 小榄镇 —联络(2013)→ 仁川"
 
 
 def test_neighbors_walk_containment_only_from_the_start(world: Store) -> None:
@@ -265,7 +267,7 @@ def test_frontier_caps_keep_the_best_and_stay_deterministic(world: Store) -> Non
     for _ in range(2):
         graph = LocalGraph(ranker, homes, {k: v for k, v in targets.items() if v})
         explore(world, graph, max_hops=4, frontier_cap=3)
-        runs.append([[p.text() for p in g.paths] for g in best_paths(graph, max_hops=4)])
+        runs.append([[path_text(p) for p in g.paths] for g in best_paths(graph, max_hops=4)])
     assert runs[0] == runs[1]
     assert runs[0][0][0].startswith("中山市外事侨务局 —签署(2015)→ 友好合作备忘录")
 

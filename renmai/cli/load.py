@@ -23,6 +23,7 @@ from renmai.graph.resolve import resolve
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Progress, Store, WriteSummary
 from renmai.loaders import LoadOptions, LoadReport, PairMapping, load, reference_data, validate
+from renmai.queries.arrows import path_text
 
 F = Callable[..., Any]
 #: Loads of more records than this show a progress bar even when stderr is
@@ -383,7 +384,7 @@ def _who_connects(store: Store, target: str, contacts: int = 3) -> list[str]:
     lines = [f"Who can get us to {target}?"]
     for rank, contact in enumerate(answer.contacts, 1):
         lines.append(f"  {rank}. {contact.entity.name}  (score {contact.score:.3f})")
-        lines.append(f"     {contact.paths[0].text()}")
+        lines.append(f"     {path_text(contact.paths[0])}")
     if not answer.contacts:
         lines.append("  (no path found)")
     return lines

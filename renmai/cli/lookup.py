@@ -20,9 +20,11 @@ from renmai.cli.output import (
     format_options,
     terminal_text,
 )
+from renmai.cli.render.paths import affiliation_text
 from renmai.graph.model import Entity, Relationship, Source
 from renmai.graph.schema import SCHEMA
 from renmai.graph.subgraph import Subgraph
+from renmai.queries.arrows import arrow, path_text, step_arrow
 from renmai.queries.walk import Path
 from renmai.queries.weights import RankingWeights
 
@@ -147,7 +149,7 @@ class Footnotes:
 
 
 def _path_lines(path: Path, notes: Footnotes, indent: str) -> list[str]:
-    lines = [f"{indent}{path.score:.3f}  {path.text()}"]
+    lines = [f"{indent}{path.score:.3f}  {path_text(path)}"]
     for number, step in enumerate(path.steps, 1):
         sources = [s for link in step.links for s in link.relationship.sources]
         cited = "; ".join(dict.fromkeys(notes.cite(s) for s in sources)) or "(no source)"
@@ -160,7 +162,7 @@ def _path_rows(paths: Sequence[Path]) -> list[dict[str, Any]]:
         {
             "score": round(p.score, 4),
             "hops": p.hops,
-            "path": p.text(),
+            "path": path_text(p),
             "sources": "; ".join(
                 dict.fromkeys(
                     f"{s.locator or s.document}"
@@ -242,8 +244,6 @@ def show(
 
 
 def _relationship_line(rel: Relationship, outgoing: bool, other: Entity) -> str:
-    from renmai.queries.walk import arrow
-
     return f"{arrow(rel, outgoing)} {_name(other)}  [{other.id}]"
 
 
@@ -333,7 +333,7 @@ def connect(
     for rank, contact in enumerate(answer.contacts, 1):
         who = _name(contact.entity)
         if contact.affiliations:
-            who = f"{who[:-1]}; {contact.affiliation_text()})"
+            who = f"{who[:-1]}; {affiliation_text(contact)})"
         lines.append(f"\n{rank}. {who}  score {contact.score:.3f}")
         for p in contact.paths:
             lines += _path_lines(p, notes, "   ")
@@ -465,7 +465,7 @@ def common(
     columns = ["name", "kind", "with_a", "with_b", "score", "id"]
     if fmt == "table":
         direct = answer.direct
-        head = f"{answer.a.name} {direct.arrow()} {answer.b.name}" if direct else "none"
+        head = f"{answer.a.name} {step_arrow(direct)} {answer.b.name}" if direct else "none"
         click.echo(terminal_text(f"Directly: {head}\nIn common ({len(rows)}):"))
     emit(rows, columns, fmt, document=answer.to_dict())
 

@@ -33,6 +33,7 @@ from renmai.graph.model import Entity
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Neighbor, Store
 from renmai.graph.subgraph import Subgraph
+from renmai.queries.arrows import relationship_details
 from renmai.queries.kinds import is_agent, is_geographic, position_kinds
 from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.targets import TargetSet, target_set
@@ -43,7 +44,6 @@ from renmai.queries.walk import (
     best_paths,
     entity_summary,
     explore,
-    relationship_details,
 )
 from renmai.queries.weights import RankingWeights
 
@@ -65,13 +65,6 @@ class Contact:
     #: For a person: the posts they hold (who they are), as relationships
     #: with the organization at the other end.
     affiliations: list[Neighbor] = field(default_factory=list)
-
-    def affiliation_text(self) -> str:
-        """``华源科技协会 高级总监; …``: the posts, written briefly."""
-        return "; ".join(
-            " ".join([n.entity.name, *relationship_details(n.relationship)])
-            for n in self.affiliations
-        )
 
     @property
     def score(self) -> float:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.store import Store
 from renmai.graph.subgraph import Subgraph
+from renmai.queries.arrows import step_arrow
 from renmai.queries.kinds import is_geographic
 from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.walk import FRONTIER_CAP, LocalGraph, Step, entity_summary
@@ -75,7 +76,7 @@ class NeighborRow:
             "id": self.entity.id,
             "name": self.entity.name,
             "kind": self.entity.kind,
-            "via": f"{self.step.source.name} {self.step.arrow()} {self.entity.name}",
+            "via": f"{self.step.source.name} {step_arrow(self.step)} {self.entity.name}",
             "score": round(self.score, 4),
         }
 
@@ -195,8 +196,8 @@ class SharedRow:
             "id": self.entity.id,
             "name": self.entity.name,
             "kind": self.entity.kind,
-            "with_a": f"{self.with_a.source.name} {self.with_a.arrow()} {self.entity.name}",
-            "with_b": f"{self.entity.name} {self.with_b.arrow()} {self.with_b.target.name}",
+            "with_a": f"{self.with_a.source.name} {step_arrow(self.with_a)} {self.entity.name}",
+            "with_b": f"{self.entity.name} {step_arrow(self.with_b)} {self.with_b.target.name}",
             "score": round(self.score, 4),
         }
 
@@ -224,7 +225,7 @@ class Common:
             "b": entity_summary(self.b),
             "direct": None
             if self.direct is None
-            else {"arrow": self.direct.arrow(), "relationships": rels(self.direct)},
+            else {"arrow": step_arrow(self.direct), "relationships": rels(self.direct)},
             "shared": [
                 {
                     **r.as_row(),

@@ -27,6 +27,7 @@ import networkx as nx
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.resolve import COUNTRY_KIND
 from renmai.graph.store import Direction, Neighbor, Store
+from renmai.queries.arrows import relationship_label
 from renmai.queries.kinds import contact_kinds, is_agent, is_geographic
 from renmai.queries.ranking import (
     Ranker,
@@ -36,7 +37,7 @@ from renmai.queries.ranking import (
     year_start,
 )
 from renmai.queries.targets import place_members
-from renmai.queries.walk import entity_summary, relationship_label
+from renmai.queries.walk import entity_summary
 from renmai.queries.weights import RankingWeights
 
 #: Above this many entities betweenness is estimated from this many sampled

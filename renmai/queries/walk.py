@@ -38,7 +38,7 @@ the United States.
 >>> from renmai.queries.ranking import ranker_for
 >>> graph = LocalGraph(ranker_for(store), store.get_many(["a"]), store.get_many(["c"]))
 >>> explore(store, graph, max_hops=4)
->>> [p.text() for g in best_paths(graph, max_hops=4) for p in g.paths]
+>>> [path_text(p) for g in best_paths(graph, max_hops=4) for p in g.paths]
 ['甲 —认识— 乙 —认识— 丙']
 """
 
@@ -53,8 +53,9 @@ from typing import Any
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Neighbor, Store
+from renmai.queries.arrows import path_text, step_arrow
 from renmai.queries.kinds import is_geographic, is_place
-from renmai.queries.ranking import Ranker, evidence_dates_of_entity
+from renmai.queries.ranking import Ranker
 
 #: Entities kept per frontier level on each side: enough for every path worth
 #: reading, few enough that one level is one quick round trip at 100k entities.
@@ -65,9 +66,6 @@ EDGE_BUDGET = 200_000
 #: Partial paths popped at most by :func:`best_paths` before it settles for
 #: what it has (only reached on very dense neighbourhoods).
 PATH_BUDGET = 50_000
-#: A relationship's text field (title, role) is written into the path when it
-#: is at most this long; longer notes stay in the JSON and ``show``.
-SHORT_DETAIL = 8
 
 
 @dataclass(frozen=True)
@@ -103,49 +101,6 @@ class Step:
     def forward(self) -> bool:
         return self.links[0].forward
 
-    def arrow(self) -> str:
-        """The step as an arrow in the data's language: ``—签署(2015)→``."""
-        return arrow(self.relationship, self.forward, self.source, self.target)
-
-
-def relationship_details(rel: Relationship) -> list[str]:
-    """The short text fields of a relationship (a title, a role), in schema order."""
-    kind = SCHEMA.relationship_kind(rel.type)
-    return [
-        str(rel.properties[name])
-        for name, spec in kind.fields.items()
-        if spec.type == "text" and 0 < len(str(rel.properties.get(name) or "")) <= SHORT_DETAIL
-    ]
-
-
-def relationship_label(rel: Relationship) -> str:
-    """The Chinese label of a relationship, with its short text fields: ``任职·高级总监``."""
-    return "·".join([SCHEMA.relationship_kind(rel.type).label_zh, *relationship_details(rel)])
-
-
-def when(rel: Relationship, *ends: Entity) -> str:
-    """The year shown on an arrow: ``since``, else ``至until``, else the date of
-    the event or agreement the relationship joins; empty when undated."""
-    if rel.since:
-        return rel.since[:4]
-    if rel.until:
-        return f"至{rel.until[:4]}"
-    for end in ends:
-        dates = evidence_dates_of_entity(end)
-        if dates:
-            return dates[0][:4]
-    return ""
-
-
-def arrow(rel: Relationship, forward: bool, *ends: Entity) -> str:
-    """``—label(year)→`` along the relationship, ``←label(year)—`` against it,
-    ``—label(year)—`` for a symmetric kind (``ends`` date an undated one)."""
-    year = when(rel, *ends)
-    label = relationship_label(rel) + (f"({year})" if year else "")
-    if SCHEMA.relationship_kind(rel.type).symmetric:
-        return f"—{label}—"
-    return f"—{label}→" if forward else f"←{label}—"
-
 
 @dataclass(frozen=True)
 class Path:
@@ -166,25 +121,18 @@ class Path:
     def relationships(self) -> list[Relationship]:
         return [link.relationship for s in self.steps for link in s.links]
 
-    def text(self) -> str:
-        """The path written out: ``中山市外事侨务局 —签署(2015)→ …``."""
-        parts = [self.steps[0].source.display_name]
-        for step in self.steps:
-            parts += [step.arrow(), step.target.display_name]
-        return " ".join(parts)
-
     def to_dict(self) -> dict[str, Any]:
         """The path as JSON data (the shape is documented in ``docs/queries.md``)."""
         return {
             "score": round(self.score, 6),
             "hops": self.hops,
-            "text": self.text(),
+            "text": path_text(self),
             "nodes": [entity_summary(e) for e in self.nodes],
             "steps": [
                 {
                     "from": step.source.id,
                     "to": step.target.id,
-                    "arrow": step.arrow(),
+                    "arrow": step_arrow(step),
                     "strength": round(step.strength, 6),
                     "factor": round(step.factor, 6),
                     "relationships": [
