@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from renmai.graph.dates import year_of, year_start
 from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship, Source
 from renmai.graph.store import Store
 from renmai.queries.kinds import contact_kinds, place_tie_kinds
-from renmai.queries.ranking import (
-    Ranker,
-    last_evidence,
-    newest_date,
-    ranker_for,
-    year_of,
-    year_start,
-)
+from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.weights import WEIGHTS_ENV, RankingWeights, WeightsError, load_weights
 
 S = [Source(document="d")]
@@ -114,7 +108,7 @@ def test_reference_date_is_the_newest_in_the_graph_unless_pinned(embedded_store:
         ],
         [Relationship(type="KNOWS", from_id="a", to_id="b", since="2012")],
     )
-    assert newest_date(embedded_store) == "2017-03"
+    assert embedded_store.newest_date() == "2017-03"
     assert ranker_for(embedded_store).reference_date == "2017-03"
     pinned = ranker_for(embedded_store, RankingWeights(reference_date="2020"))
     assert pinned.reference_date == "2020"
@@ -155,28 +149,27 @@ def test_bad_weights_files_say_what_is_wrong(tmp_path: Path, text: str, message:
 
 
 def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path) -> None:
-    from renmai.queries.ranking import forget_newest_date
-
     store = EmbeddedStore(tmp_path / "g.json")
     store.write(
         [Entity(id="a", kind="Person", name="甲"), Entity(id="b", kind="Person", name="乙")],
         [Relationship(type="KNOWS", from_id="a", to_id="b", since="2010")],
     )
-    assert newest_date(store) == "2010"
+    assert store.newest_date() == "2010"
     ranker = ranker_for(store)
     assert ranker_for(store) is ranker
     assert ranker_for(store, RankingWeights(half_life_years=2)) is not ranker
 
     store.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2013")])
-    assert newest_date(store) == "2013"
+    assert store.newest_date() == "2013"
     assert ranker_for(store).reference_date == "2013"
 
     # A write by another process (another open store on the same file) counts too.
     other = EmbeddedStore(tmp_path / "g.json")
     other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2014")])
-    assert newest_date(store) == "2014"
+    assert store.newest_date() == "2014"
     kept = ranker_for(store)
-    forget_newest_date(store)
+    assert ranker_for(store) is kept
+    other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2015")])
     assert ranker_for(store) is not kept
 
 
@@ -193,4 +186,4 @@ def test_a_store_that_knows_its_newest_date_is_asked(tmp_path: Path) -> None:
 
     store = Dated(tmp_path / "g.json")
     assert ranker_for(store).reference_date == "2030-01"
-    assert newest_date(store) == "2030-01" and Dated.asked == 1
+    assert ranker_for(store).reference_date == "2030-01" and Dated.asked == 1

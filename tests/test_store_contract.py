@@ -167,6 +167,25 @@ def test_homes(loaded: Store) -> None:
     assert [e.id for e in loaded.homes()] == ["zhongshan"]
 
 
+def test_newest_date_is_the_latest_evidence_and_follows_writes(loaded: Store) -> None:
+    assert loaded.newest_date() == "2014"  # SUPPORTED since 2014, SISTER_CITY_OF 2012
+    # A founding date is no contact; the date of an event is.
+    founded = loaded.get("hk-zs-youth")
+    assert founded is not None
+    founded = founded.model_copy(update={"properties": {"founded": "2030"}})
+    event = Entity(id="expo", kind="Event", name="博览会", properties={"date": "2015-06"})
+    loaded.write([founded, event], [])
+    assert loaded.newest_date() == "2015-06"
+    assert loaded.delete_entity("expo")
+    assert loaded.newest_date() == "2014"
+    rel = Relationship(type="SUPPORTED", from_id="zhongshan", to_id="hk-zs-youth", until="2015-07")
+    loaded.write([], [rel])
+    assert loaded.newest_date() == "2015-07"
+    for stored in list(loaded.relationships()):
+        loaded.delete_relationship(stored.identity)
+    assert loaded.newest_date() is None
+
+
 def test_search_candidates_find_partial_names(loaded: Store) -> None:
     assert "hk-zs-youth" in {e.id for e in loaded.search_candidates("中山青年")}
     assert "zhongshan" in {e.id for e in loaded.search_candidates("Zhongshan")}

@@ -60,7 +60,7 @@ def _relationship_kinds(_: click.Context, __: click.Parameter, value: Any) -> An
 
 
 def _date(_: click.Context, __: click.Parameter, value: Any) -> Any:
-    from renmai.graph.model import check_date
+    from renmai.graph.dates import check_date
 
     if value is None:
         return None

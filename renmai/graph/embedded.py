@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from renmai.graph.bulk import paused_gc
+from renmai.graph.dates import latest
 from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
 from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import plan_write
@@ -141,6 +142,8 @@ class EmbeddedStore:
         #: All the neighbours of an entity, as :meth:`neighbors` returns them,
         #: kept until the graph changes: walks ask for the same hubs every query.
         self._around: dict[str, list[Neighbor]] = {}
+        #: (:meth:`newest_date`,) once asked for after a change, else None.
+        self._newest: tuple[str | None] | None = None
         self._version = 0
         if self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory, not a file")
@@ -296,6 +299,7 @@ class EmbeddedStore:
         """Forget what was derived from the graph (after any change to it)."""
         self._homes = None
         self._around = {}
+        self._newest = None
         self._version += 1
 
     @property
@@ -481,20 +485,22 @@ class EmbeddedStore:
         }
 
     def newest_date(self) -> str | None:
-        """The newest evidence date, for rankings' recency (the optional capability
-        :class:`renmai.queries.ranking.KnowsNewestDate`): a scan of the raw records.
-        The generic scan validated every relationship first: 15 s at 500k."""
-        # The rule (which dates count, how partial dates order) is the ranking's.
-        from renmai.queries.ranking import evidence_fields, latest
-
+        """See :meth:`Store.newest_date`: kept until the graph changes."""
         self._refresh()
+        if self._newest is None:
+            self._newest = (self._scan_dates(),)
+        return self._newest[0]
+
+    def _scan_dates(self) -> str | None:
+        """The newest evidence date, from the raw records (validating every
+        relationship first took 15 s at 500k)."""
         dates: set[str] = set()
         for data in self._graph._node.values():
             record = data["record"]
             kind = record.get("kind")
             if not SCHEMA.has_entity_kind(kind):
                 continue
-            fields = evidence_fields(kind)
+            fields = SCHEMA.entity_kind(kind).evidence
             if fields:
                 props = record.get("properties") or {}
                 dates.update(str(props[f]) for f in fields if props.get(f))

@@ -32,12 +32,12 @@ from pydantic import (
     model_validator,
 )
 
+from renmai.graph.dates import check_date
 from renmai.graph.names import name_keys
 from renmai.graph.schema import SCHEMA, FieldSpec
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,199}$"
 _ID = re.compile(ID_PATTERN)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 Scalar = str | int | float | bool
 
@@ -55,25 +55,6 @@ class SchemaViolation(ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
-
-
-def check_date(value: str) -> str:
-    """Validate a partial ISO date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-
-    Partial dates sort correctly as strings, which is why they stay strings.
-
-    >>> check_date("2015-06")
-    '2015-06'
-    """
-    match = _DATE.match(value)
-    if not match:
-        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date") from None
-    return value
 
 
 def _coerce_date(value: Any) -> Any:

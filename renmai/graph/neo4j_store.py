@@ -24,6 +24,7 @@ from neo4j.graph import Node
 
 from renmai.graph.bulk import paused_gc
 from renmai.graph.credentials import SCHEMES, redact, split_uri
+from renmai.graph.dates import latest
 from renmai.graph.driver_text import one_line
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source, personal_fields
 from renmai.graph.names import name_key, name_keys
@@ -196,6 +197,8 @@ class Neo4jStore:
         self._secrets = (password,)
         self.database = database
         self.batch_size = batch_size
+        #: (:meth:`newest_date`,) once asked for after this store last wrote.
+        self._newest: tuple[str | None] | None = None
         scheme = split.uri.partition("://")[0].lower()
         if scheme not in SCHEMES:
             raise StoreError(
@@ -278,6 +281,8 @@ class Neo4jStore:
         return self._call(run)
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        self._newest = None  # every write goes through here: forget what it may change
+
         def run() -> T:
             with self._driver.session(database=self.database) as session:
                 return session.execute_write(work)
@@ -441,25 +446,26 @@ class Neo4jStore:
         return [entity_from_node(r["n"]) for r in rows]
 
     def newest_date(self) -> str | None:
-        """The newest evidence date, for rankings' recency (the optional capability
-        :class:`renmai.queries.ranking.KnowsNewestDate`): distinct dates gathered on
-        the server. The generic scan fetched every relationship: 150 s at 500k."""
-        # The rule (which dates count, how partial dates order) is the ranking's.
-        from renmai.queries.ranking import evidence_fields, latest
+        """See :meth:`Store.newest_date`: distinct dates gathered on the server
+        (fetching every relationship took 150 s at 500k), kept until this store
+        writes. A write by another client is not seen: open the store again."""
+        if self._newest is None:
+            self._newest = (self._gather_dates(),)
+        return self._newest[0]
 
+    def _gather_dates(self) -> str | None:
         rows = self._read_rows(
             "MATCH (:Entity)-[r]->(:Entity) "
             "RETURN collect(DISTINCT r.since) + collect(DISTINCT r.until) AS dates"
         )
         dates = {str(d) for row in rows for d in row["dates"] if d}
-        for kind in SCHEMA.entity_kind_names:
-            fields = evidence_fields(kind)
-            if not fields:
+        for kind in SCHEMA.entity_kinds:
+            if not kind.evidence:
                 continue
             rows = self._read_rows(
-                f"MATCH (n:{label(kind)}) UNWIND $fields AS f WITH n[f] AS d "
+                f"MATCH (n:{label(kind.name)}) UNWIND $fields AS f WITH n[f] AS d "
                 "WHERE d IS NOT NULL RETURN collect(DISTINCT d) AS dates",
-                fields=list(fields),
+                fields=list(kind.evidence),
             )
             dates.update(str(d) for row in rows for d in row["dates"] if d)
         return latest(dates)

@@ -65,6 +65,21 @@ class EntityKind(BaseModel):
     agent: bool = False
     #: Geographic containers: reached through containment, never bridged.
     place: bool = False
+    #: Date fields that date the contact a relationship to an entity of this
+    #: kind records: an event's date is when its participants met. Only kinds
+    #: that cannot act have them: an association's founding date says nothing
+    #: about when we last spoke to it.
+    evidence: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> EntityKind:
+        for name in self.evidence:
+            spec = self.fields.get(name)
+            if spec is None or spec.type != "date":
+                raise ValueError(f"{self.name}: evidence {name!r} is not one of its date fields")
+        if self.agent and self.evidence:
+            raise ValueError(f"{self.name}: a kind that can act has no evidence dates")
+        return self
 
 
 class RelationshipKind(BaseModel):
@@ -369,6 +384,7 @@ SCHEMA = Schema(
                 "city": _city,
                 "country": _country,
             },
+            evidence=("start", "end"),
         ),
         EntityKind(
             name="Event",
@@ -382,6 +398,7 @@ SCHEMA = Schema(
                 ),
                 "recurring": FieldSpec(type="bool", label="定期举办"),
             },
+            evidence=("date", "end_date"),
         ),
         EntityKind(
             name="Agreement",
@@ -398,6 +415,7 @@ SCHEMA = Schema(
                 "amount": _amount,
                 "currency": _currency,
             },
+            evidence=("date",),
         ),
     ),
     relationship_kinds=(

@@ -118,7 +118,6 @@ class Counts:
 
 
 @runtime_checkable
-@runtime_checkable
 class Versioned(Protocol):
     """A store that can tell when its graph changed (an optional capability
     beyond :class:`Store`): ``version`` is equal between two reads only if
@@ -194,6 +193,14 @@ class Store(Protocol):
 
     def homes(self) -> list[Entity]:
         """The home entities ("us"), where queries start by default."""
+        ...
+
+    def newest_date(self) -> str | None:
+        """The newest evidence date in the graph, or None when it holds none: the
+        :func:`~renmai.graph.dates.latest` of every relationship's ``since`` and
+        ``until`` and of every entity's :attr:`~renmai.graph.schema.EntityKind.evidence`
+        fields (an archive's "now", from which rankings measure recency). Every
+        query asks: a store keeps the answer until its graph changes."""
         ...
 
     def search_candidates(

@@ -33,7 +33,7 @@ from renmai.queries.network import (
     stale,
 )
 from renmai.queries.paths import PathAnswer, path
-from renmai.queries.ranking import Ranker, newest_date, ranker_for
+from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.search import EntityDetail, SearchHit, describe, search
 from renmai.queries.targets import (
     EntityLookupError,
@@ -78,7 +78,6 @@ __all__ = [
     "load_weights",
     "lookup",
     "neighbors",
-    "newest_date",
     "path",
     "place_members",
     "ranker_for",

@@ -24,18 +24,13 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from renmai.graph.dates import year_of, year_start
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.resolve import COUNTRY_KIND
 from renmai.graph.store import Direction, Neighbor, Store
 from renmai.queries.arrows import relationship_label
 from renmai.queries.kinds import contact_kinds, is_agent, is_geographic
-from renmai.queries.ranking import (
-    Ranker,
-    last_evidence,
-    ranker_for,
-    year_of,
-    year_start,
-)
+from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.targets import place_members
 from renmai.queries.walk import entity_summary
 from renmai.queries.weights import RankingWeights

@@ -27,81 +27,26 @@ networkx's Dijkstra over ``−log`` of the step factors finds the same ones.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import datetime as dt
 import math
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from typing import Protocol, runtime_checkable
 
+from renmai.graph.dates import year_of
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store, Versioned
 from renmai.queries.weights import RankingWeights
 
 
-@lru_cache(maxsize=8192)  # a few hundred distinct dates, parsed per relationship walked
-def year_of(date: str) -> float:
-    """A partial ISO date as a fractional year, at the middle of the period it names.
-
-    >>> year_of("2015"), round(year_of("2015-06"), 4), round(year_of("2015-01-01"), 4)
-    (2015.5, 2015.4583, 2015.0014)
-    """
-    parts = [int(p) for p in date.split("-")]
-    year = parts[0]
-    if len(parts) == 1:
-        return year + 0.5
-    if len(parts) == 2:
-        return year + (parts[1] - 0.5) / 12
-    days = 366 if calendar.isleap(year) else 365
-    day = dt.date(year, parts[1], parts[2]).timetuple().tm_yday
-    return year + (day - 0.5) / days
-
-
-def latest(dates: Iterable[str]) -> str | None:
-    """The latest of partial dates by :func:`year_of` (a tie goes to the text that
-    sorts last, so the answer does not depend on order); malformed ones are skipped.
-
-    >>> latest(["2015-06", "2014", "2015-09-30"])
-    '2015-09-30'
-    """
-    best: tuple[float, str] | None = None
-    for date in dates:
-        try:
-            key = (year_of(date), date)
-        except ValueError:
-            continue
-        if best is None or key > best:
-            best = key
-    return None if best is None else best[1]
-
-
-def year_start(date: str) -> float:
-    """The first instant of a partial date, as a fractional year (``--since`` bounds)."""
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) == 1:
-        return float(parts[0])
-    if len(parts) == 2:
-        return parts[0] + (parts[1] - 1) / 12
-    days = 366 if calendar.isleap(parts[0]) else 365
-    return parts[0] + (dt.date(parts[0], parts[1], parts[2]).timetuple().tm_yday - 1) / days
-
-
-@cache
-def evidence_fields(kind: str) -> tuple[str, ...]:
-    """Date fields of a kind that date the contact a relationship to it records.
-
-    Only kinds that cannot act (events, agreements, projects) have them: the
-    date of an event is when its participants met; the founding date of an
-    association says nothing about when we last spoke to it.
-    """
-    spec = SCHEMA.entity_kind(kind)
-    if spec.agent:
-        return ()
-    return tuple(name for name, f in spec.fields.items() if f.type == "date")
+def evidence_dates_of_entity(entity: Entity) -> list[str]:
+    """The dates of an event, agreement or project: its kind's
+    :attr:`~renmai.graph.schema.EntityKind.evidence` fields (none for who can act)."""
+    fields = SCHEMA.entity_kind(entity.kind).evidence
+    if not fields:
+        return []
+    return [str(entity.properties[f]) for f in fields if f in entity.properties]
 
 
 def evidence_dates(rel: Relationship, *ends: Entity | None) -> list[str]:
@@ -209,96 +154,30 @@ class Ranker:
         return 1 / max(1.0, math.log(degree) / math.log(self.weights.hub_degree))
 
 
-# -- the reference date ------------------------------------------------------------
+# -- one ranker per store version ---------------------------------------------------
 
-#: Per open store: (its version, or None when it has none; the newest date).
-_NEWEST: weakref.WeakKeyDictionary[object, tuple[int | None, str | None]] = (
-    weakref.WeakKeyDictionary()
-)
 #: Per open store that can tell its version: (version, weights as JSON, Ranker).
 _RANKERS: weakref.WeakKeyDictionary[object, tuple[int, str, Ranker]] = weakref.WeakKeyDictionary()
 
 
-def _version(store: Store) -> int | None:
-    return store.version if isinstance(store, Versioned) else None
-
-
-@runtime_checkable
-class KnowsNewestDate(Protocol):
-    """A store that can say its newest evidence date without a scan (an
-    optional capability beyond :class:`Store`): the latest of every
-    relationship's ``since``/``until`` and every date field of the kinds that
-    cannot act (:func:`evidence_fields`), or None."""
-
-    def newest_date(self) -> str | None: ...
-
-
-def newest_date(store: Store) -> str | None:
-    """The newest evidence date in the whole graph (see :func:`evidence_dates`).
-
-    Computed once per open store (again after it changed, when it can tell:
-    :class:`~renmai.graph.store.Versioned`) — by the store itself when it can
-    (:class:`KnowsNewestDate`), else by a scan: the answer is an archive's
-    "now". Pin :attr:`RankingWeights.reference_date` to skip it.
-    """
-    version = _version(store)
-    with contextlib.suppress(KeyError, TypeError):
-        held, newest = _NEWEST[store]
-        if held == version:
-            return newest
-    newest = _newest_date(store)
-    with contextlib.suppress(TypeError):
-        _NEWEST[store] = (version, newest)
-    return newest
-
-
-def _newest_date(store: Store) -> str | None:
-    if isinstance(store, KnowsNewestDate):
-        return store.newest_date()
-    newest = None
-    dated_kinds = [k.name for k in SCHEMA.entity_kinds if evidence_fields(k.name)]
-    candidates: list[str] = []
-    for kind in dated_kinds:
-        for entity in store.entities(kind):
-            candidates += evidence_dates_of_entity(entity)
-    for rel in store.relationships():
-        candidates += [d for d in (rel.since, rel.until) if d]
-    if candidates:
-        newest = max(candidates, key=year_of)
-    return newest
-
-
-def evidence_dates_of_entity(entity: Entity) -> list[str]:
-    """The dates of an event, agreement or project (none for who can act)."""
-    fields = evidence_fields(entity.kind)
-    if not fields:
-        return []
-    return [str(entity.properties[f]) for f in fields if f in entity.properties]
-
-
-def forget_newest_date(store: Store) -> None:
-    """Drop the cached reference date of ``store`` (after another process wrote
-    to a store that cannot tell its version)."""
-    _NEWEST.pop(store, None)
-    _RANKERS.pop(store, None)
-
-
 def reference_date(store: Store, weights: RankingWeights) -> str | None:
-    """The date recency is measured from: the pinned one, else the graph's newest."""
-    return weights.reference_date or newest_date(store)
+    """The date recency is measured from: the pinned one, else the graph's newest
+    (:meth:`~renmai.graph.store.Store.newest_date`)."""
+    return weights.reference_date or store.newest_date()
 
 
 def ranker_for(store: Store, weights: RankingWeights | None = None) -> Ranker:
     """A :class:`Ranker` for ``store`` with ``weights`` (default: the defaults).
 
-    A store that can tell its version gets the same ranker, with the strengths
-    it has worked out, until the store changes: every path query scores the
-    home office's thousands of relationships first.
+    A store that can tell its version (:class:`~renmai.graph.store.Versioned`)
+    gets the same ranker, with the strengths it has worked out, until the store
+    changes: every path query scores the home office's thousands of
+    relationships first.
     """
     weights = weights or RankingWeights()
-    version = _version(store)
-    if version is None:
+    if not isinstance(store, Versioned):
         return Ranker(weights, reference_date(store, weights))
+    version = store.version
     key = weights.model_dump_json()
     with contextlib.suppress(KeyError):
         held, held_key, ranker = _RANKERS[store]

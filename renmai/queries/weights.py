@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from renmai.errors import RenmaiError
-from renmai.graph.model import check_date
+from renmai.graph.dates import check_date
 from renmai.graph.schema import SCHEMA
 
 #: Environment variable naming a weights file, used when no file is given.

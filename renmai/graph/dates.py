@@ -1,0 +1,98 @@
+"""Partial ISO dates — ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` — read in one place.
+
+Records keep dates as the text they were given: "2015" says less than
+"2015-06-01", and writing it as a day would invent precision. Everything that
+checks, orders or measures such dates reads them here.
+
+>>> check_date("2015-06")
+'2015-06'
+>>> year_of("2015"), year_start("2015")
+(2015.5, 2015.0)
+>>> latest(["2015-06", "2014", "2015-09-30"])
+'2015-09-30'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parts(value: str) -> tuple[int, int | None, int | None]:
+    """Year, month and day of a partial date (None where it stops), or ``ValueError``.
+
+    >>> parts("2015-06")
+    (2015, 6, None)
+    """
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year = int(match[1])
+    month, day = (int(p) if p else None for p in match.groups()[1:])
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    return year, month, day
+
+
+def check_date(value: str) -> str:
+    """``value`` itself when it is a partial date of a real day, else ``ValueError``.
+
+    Partial dates sort correctly as strings, which is why they stay strings.
+    """
+    parts(value)
+    return value
+
+
+def _fraction(year: int, month: int | None, day: int | None, within: float) -> float:
+    """The year plus the part of it before ``within`` (0: the start, 0.5: the
+    middle) of the period the date names."""
+    if month is None:
+        return year + within
+    if day is None:
+        return year + (month - 1 + within) / 12
+    days = 366 if calendar.isleap(year) else 365
+    return year + (dt.date(year, month, day).timetuple().tm_yday - 1 + within) / days
+
+
+@lru_cache(maxsize=8192)  # a few hundred distinct dates, parsed per relationship walked
+def year_of(date: str) -> float:
+    """A partial date as a fractional year, at the middle of the period it names.
+
+    >>> year_of("2015"), round(year_of("2015-06"), 4), round(year_of("2015-01-01"), 4)
+    (2015.5, 2015.4583, 2015.0014)
+    """
+    return _fraction(*parts(date), within=0.5)
+
+
+def year_start(date: str) -> float:
+    """The first instant of a partial date, as a fractional year (``since`` bounds).
+
+    >>> year_start("2015-07")
+    2015.5
+    """
+    return _fraction(*parts(date), within=0.0)
+
+
+def latest(dates: Iterable[str]) -> str | None:
+    """The latest of partial dates by :func:`year_of` (a tie goes to the text that
+    sorts last, so the answer does not depend on order); malformed ones are skipped.
+
+    >>> latest(["2015", "2015-07"]), latest(["not a date"])
+    ('2015-07', None)
+    """
+    best: tuple[float, str] | None = None
+    for date in dates:
+        try:
+            key = (year_of(date), date)
+        except ValueError:
+            continue
+        if best is None or key > best:
+            best = key
+    return None if best is None else best[1]
