@@ -21,6 +21,7 @@ from fixtures.reliability import observe
 from renmai.cli import cli
 from renmai.graph.connect import open_store
 from renmai.graph.neo4j_store import Neo4jStore
+from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store
 from renmai.loaders.export import personal_field_names, records
 
@@ -29,6 +30,7 @@ EMAIL = "chen.secret@example.org"
 WECHAT = "chen_wx_secret88"
 ADDRESS = "石岐区秘密路8号"
 CONTACTS = (PHONE, EMAIL, WECHAT, ADDRESS)
+CONTACTS_OF_PEOPLE = ("phone", "email", "wechat", "address")
 
 PEOPLE = {
     "entities": [
@@ -210,9 +212,7 @@ def test_export_says_whether_contacts_are_in_it_and_loads_back(
     text = _export_text(out)
     assert shown(text) == [] and shown(default.output) == []
     assert default.stderr.startswith(f"Exported 7 entities and 8 relationships ({fmt}) to {out}")
-    assert (
-        "contact details of people (phone, email, wechat, address) are left out" in default.stderr
-    )
+    assert "contact details (phone, email, wechat, address, website) are left out" in default.stderr
     if fmt in ("json", "yaml"):
         note = _document(out, fmt)["note"]
         assert "are left out; renmai export --show-contacts includes them" in note
@@ -274,5 +274,7 @@ def _document(path: Path, fmt: str) -> Any:
 
 def test_person_contact_fields_are_the_schema_personal_fields() -> None:
     """The fields these tests look for are exactly the schema's personal ones."""
-    assert personal_field_names() == ["phone", "email", "wechat", "address"]
-    assert set(personal_field_names()) <= {n for e in PEOPLE["entities"] for n in e}
+    assert personal_field_names() == ["phone", "email", "wechat", "address", "website"]
+    # A person's are all in PEOPLE (a website is a body's: tests/test_loaders_office.py).
+    person = {n for n, spec in SCHEMA.entity_kind("Person").fields.items() if spec.personal}
+    assert person == set(CONTACTS_OF_PEOPLE) <= {n for e in PEOPLE["entities"] for n in e}

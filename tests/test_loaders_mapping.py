@@ -35,7 +35,10 @@ def test_city_pairs_with_country_columns(tmp_path: Path) -> None:
         ("burnaby", jiangmen.id),
     }
     assert sisters[("incheon", "zhongshan")].since == "2001"
-    assert sisters[("incheon", "zhongshan")].sources == [Source(document="city_pairs.csv")]
+    # The list at its row: show, path and connect print where it says so.
+    assert sisters[("incheon", "zhongshan")].sources == [
+        Source(document="city_pairs.csv", locator="line 4")
+    ]
     # The existing relationship gains the list as a source and keeps its own.
     assert len(sisters[("burnaby", "zhongshan")].sources) == 2
     # What matched nothing is new, with its country when the country is known.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -39,6 +40,74 @@ def parts(value: str) -> tuple[int, int | None, int | None]:
     except ValueError:
         raise ValueError(f"{value!r} is not a real date") from None
     return year, month, day
+
+
+#: Dates as people write them in lists: 2003年5月1日, 2001.3, 2001/3/5, 1998-5.
+_WRITTEN = re.compile(
+    r"^(\d{4})\s*(?:"
+    r"年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]?)?)?"  # 2003年, 2003年5月, 2003年5月1日
+    r"|([./-])(\d{1,2})(?:\4(\d{1,2}))?"  # 2001.3, 2001/3/5, 1998-05 (one separator)
+    r")$"
+)
+
+
+def read_date(value: object) -> str | None:
+    """A date as people write it, as a partial ISO date; None for an empty one.
+
+    A date cell, a year (``1867``, ``2003年``), a month (``2003年5月``, ``2001.3``,
+    ``1998-05``) or a day (``2003年5月1日``, ``2001/3/5``). What cannot be read is a
+    ``ValueError``, never a guess — nor is a number such as 2001.1, which a
+    spreadsheet keeps for both 2001.1 and 2001.10.
+
+    >>> [read_date(v) for v in ("2003年", "2003年5月", "2003年5月1日", "2001.3", "2001/3/5")]
+    ['2003', '2003-05', '2003-05-01', '2001-03', '2001-03-05']
+    >>> read_date(dt.datetime(2015, 12, 1)), read_date(1867), read_date(2001.12)
+    ('2015-12-01', '1867', '2001-12')
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date")
+    if isinstance(value, int):
+        return check_date(str(value))
+    if isinstance(value, float):
+        return _read_number(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    if _DATE.match(text):
+        return check_date(text)
+    match = _WRITTEN.match(text)
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match[1], match[2] or match[5], match[3] or match[6]
+    iso = year + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if day else "")
+    try:
+        return check_date(iso)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+
+
+def _read_number(value: float) -> str:
+    """A year or year.month that a spreadsheet stored as a number."""
+    if value.is_integer():
+        return check_date(str(int(value)))
+    text = repr(value)
+    year, _, month = text.partition(".")
+    if month == "1":
+        raise ValueError(
+            f"{value!r} could be January or October {year}: write {year}-01 or {year}-10"
+        )
+    if len(year) != 4 or len(month) > 2:
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    try:
+        return check_date(f"{year}-{int(month):02d}")
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
 
 
 def check_date(value: str) -> str:

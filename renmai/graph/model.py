@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from renmai.graph.dates import check_date
+from renmai.graph.dates import read_date
 from renmai.graph.names import name_keys
 from renmai.graph.schema import SCHEMA, FieldSpec
 
@@ -58,15 +58,10 @@ class SchemaViolation(ValueError):
 
 
 def _coerce_date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        stripped = value.strip()
-        return check_date(stripped) if stripped else None
+    # Dates as people write them (2003年5月, 2001.3) become partial ISO dates;
+    # what is not a date is left for the field's type check to refuse.
+    if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool):
+        return read_date(value)
     return value
 
 

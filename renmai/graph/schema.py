@@ -242,6 +242,15 @@ _city = FieldSpec(type="ref", ref_kinds=("City",), implies="LOCATED_IN", label="
 _amount = FieldSpec(type="number", label="金额")
 _currency = FieldSpec(label="币种")
 _role = FieldSpec(label="角色")
+#: Contact details: kept, never shown or exported unless asked for.
+_contacts = {
+    "phone": FieldSpec(label="电话", personal=True),
+    "email": FieldSpec(label="电子邮件", personal=True),
+    "wechat": FieldSpec(label="微信", personal=True),
+    "address": FieldSpec(label="地址", personal=True),
+}
+#: What an association, an office or a consulate can be reached at.
+_body_contacts = {**_contacts, "website": FieldSpec(label="网址", personal=True)}
 
 SCHEMA = Schema(
     entity_kinds=(
@@ -302,6 +311,7 @@ SCHEMA = Schema(
                 "founded": FieldSpec(type="date", label="成立"),
                 "country": _country,
                 "city": _city,
+                **_body_contacts,
             },
         ),
         EntityKind(
@@ -318,6 +328,7 @@ SCHEMA = Schema(
                     required=True,
                 ),
                 "city": _city,
+                **_body_contacts,
             },
         ),
         EntityKind(
@@ -330,10 +341,7 @@ SCHEMA = Schema(
                 "nationality": FieldSpec(type="ref", ref_kinds=("Country",), label="国籍"),
                 "country": _country,
                 "city": _city,
-                "phone": FieldSpec(label="电话", personal=True),
-                "email": FieldSpec(label="电子邮件", personal=True),
-                "wechat": FieldSpec(label="微信", personal=True),
-                "address": FieldSpec(label="地址", personal=True),
+                **_contacts,
             },
         ),
         EntityKind(
@@ -367,6 +375,8 @@ SCHEMA = Schema(
                     implies="PART_OF",
                     label="上级机构",
                 ),
+                "founded": FieldSpec(type="date", label="成立"),
+                **_body_contacts,
             },
         ),
         EntityKind(

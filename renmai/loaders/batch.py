@@ -308,6 +308,12 @@ class _Builder:
     def _relationship(self, draft: RelationshipDraft) -> None:
         ids: dict[str, str] = {}
         for end_name, end in draft.ends.items():
+            if end.draft is not None:
+                made = end.draft.id
+                if made is None or not (made in self.built or self._stored_entity(made)):
+                    return  # The row's entity has problems of its own, reported.
+                ids[end_name] = made
+                continue
             if not end.text:
                 continue
             kinds = {end.kind} if end.kind else _end_kinds(draft.type, end_name)

@@ -40,6 +40,13 @@ class Location:
             return f"{where}!{get_column_letter(self.column)}{self.row}"
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
+    @property
+    def locator(self) -> str:
+        """Where in its file, as a source's locator: ``line 7``, ``sheet 侨团, row 4``."""
+        if self.sheet is not None:
+            return f"sheet {self.sheet}" + (f", row {self.row}" if self.row is not None else "")
+        return "" if self.line is None else f"line {self.line}"
+
     def at_line(self, line: int) -> Location:
         # Called once per record read: a direct constructor call, not replace().
         return Location(self.file, line, self.sheet, self.row, self.column, self.rank)

@@ -10,7 +10,7 @@ with the same ids, names, fields and sources, and the same relationships
   ``relationships.csv``; an entity or relationship with several sources
   takes one row per source (rows with the same id merge on load).
 
-Contact details of people (the schema's personal fields) are left out unless
+Contact details (the schema's personal fields) are left out unless
 asked for, and every export says which: the ``note`` of a JSON or YAML
 document, and :attr:`ExportReport.note` for the caller to show.
 """
@@ -93,13 +93,10 @@ def contacts_note(contacts: bool) -> str:
     fields = ", ".join(personal_field_names())
     if contacts:
         return (
-            f"contact details of people ({fields}) are INCLUDED: this export holds "
+            f"contact details ({fields}) are INCLUDED: this export holds "
             "personal data; keep it safe"
         )
-    return (
-        f"contact details of people ({fields}) are left out; "
-        "renmai export --show-contacts includes them"
-    )
+    return f"contact details ({fields}) are left out; renmai export --show-contacts includes them"
 
 
 def _source(source: Source) -> dict[str, Any]:

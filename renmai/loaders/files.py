@@ -10,6 +10,7 @@ from pathlib import Path
 
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.errors import LoadWarning, LocatedProblem, Location
+from renmai.loaders.headers import kind_in_words
 from renmai.loaders.records import RawRecord, Section
 
 #: Suffixes the loaders read, and the format each one is.
@@ -42,6 +43,8 @@ class ReadOptions:
     encoding: str | None = None
     #: Read rows as plain records, whatever the sheet is called (mapping mode).
     plain: bool = False
+    #: Columns the mapping reads (folded): they make a header row.
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -51,6 +54,12 @@ class Reading:
     records: list[RawRecord] = field(default_factory=list)
     problems: list[LocatedProblem] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
+    #: Tables (sheets) left out, and why: warnings when the file gave records,
+    #: the reasons it failed when it held rows and gave none.
+    skipped: list[LoadWarning] = field(default_factory=list)
+    #: Non-blank rows of the file's tables, besides their headers (or records
+    #: of a document): what a load that makes nothing of them has to explain.
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,10 +196,15 @@ _PLURAL = re.compile(r"(ies|s)$")
 
 def section_of_name(name: str) -> tuple[Section | None, str | None]:
     """What a sheet or file named ``name`` holds: entities of a kind (``City``,
-    ``cities``, ``城市``), relationships (``relationships``, ``关系``), or unknown."""
+    ``cities``, ``城市``, or in an office's words: 海外侨团名录), relationships
+    (``relationships``, ``关系``), or unknown."""
     text = name.strip()
     if text.casefold() in _RELATIONSHIP_NAMES:
         return "relationship", None
     singular = _PLURAL.sub(lambda m: "y" if m.group(1) == "ies" else "", text)
-    kind = SCHEMA.resolve_entity_kind(text) or SCHEMA.resolve_entity_kind(singular)
+    kind = (
+        SCHEMA.resolve_entity_kind(text)
+        or SCHEMA.resolve_entity_kind(singular)
+        or kind_in_words(text)
+    )
     return ("entity", kind) if kind else (None, None)

@@ -23,7 +23,9 @@ from renmai.loaders.batch import Batch, build_batch
 from renmai.loaders.documents import read_json, read_jsonl, read_yaml
 from renmai.loaders.errors import LoadError, LoadWarning, LocatedProblem, Location
 from renmai.loaders.files import Reading, ReadOptions, SourceFile, find_files
+from renmai.loaders.headers import normalize
 from renmai.loaders.mapping import PairMapping, pair_drafts
+from renmai.loaders.positions import holder_drafts
 from renmai.loaders.progress import ProgressBars, phase
 from renmai.loaders.records import EntityDraft, RelationshipDraft, parse_record
 from renmai.loaders.tabular import read_csv, read_xlsx
@@ -134,22 +136,18 @@ def _check(
     entity_drafts: list[EntityDraft] = []
     rel_drafts: list[RelationshipDraft] = []
     for file in files:
+        before = (len(entity_drafts), len(rel_drafts), len(problems))
         reading = READERS[file.format](file, read_options)
         problems += reading.problems
         warnings += reading.warnings
         if pairs is not None:
             rel_drafts += pair_drafts(reading.records, pairs, problems)
-            continue
-        for record in reading.records:
-            draft = parse_record(record, problems)
-            # The draft holds what it read; the record stays only as the place
-            # problems are located at. Its values (a dict per record, 500k of
-            # them in a large load) are not read again.
-            record.values = {}
-            if isinstance(draft, EntityDraft):
-                entity_drafts.append(draft)
-            elif isinstance(draft, RelationshipDraft):
-                rel_drafts.append(draft)
+        else:
+            _parse(reading, entity_drafts, rel_drafts, problems)
+        if (len(entity_drafts), len(rel_drafts), len(problems)) == before:
+            problems += _nothing_made(file, reading)
+        else:
+            warnings += reading.skipped
     with phase(progress, "Checking", len(entity_drafts) + len(rel_drafts)) as step:
         batch = build_batch(store, entity_drafts, rel_drafts, progress=step)
     problems += batch.problems
@@ -165,6 +163,42 @@ def _check(
     return report, batch
 
 
+def _parse(
+    reading: Reading,
+    entity_drafts: list[EntityDraft],
+    rel_drafts: list[RelationshipDraft],
+    problems: list[LocatedProblem],
+) -> None:
+    """The drafts of a file's records (and of the people its post columns name)."""
+    for record in reading.records:
+        draft = parse_record(record, problems)
+        # The draft holds what it read; the record stays only as the place
+        # problems are located at. Its values (a dict per record, 500k of
+        # them in a large load) are not read again.
+        record.values = {}
+        if isinstance(draft, EntityDraft):
+            entity_drafts.append(draft)
+            if draft.holders:
+                people, posts = holder_drafts(draft)
+                entity_drafts += people
+                rel_drafts += posts
+        elif isinstance(draft, RelationshipDraft):
+            rel_drafts.append(draft)
+
+
+def _nothing_made(file: SourceFile, reading: Reading) -> list[LocatedProblem]:
+    """A file that held rows and gave no record, and no problem to say why, is
+    a problem: a load that reads nothing must not look like one that worked."""
+    rows = reading.rows or len(reading.records)
+    if not rows:
+        return []
+    why = "; ".join(f"{w.location}: {w.message}" for w in reading.skipped) or (
+        "every row is blank where it matters"
+    )
+    noun = "row" if rows == 1 else "rows"
+    return [LocatedProblem(file.location, "", f"{rows} {noun}, nothing loaded: {why}")]
+
+
 def _interrupted(error: InterruptedWrite) -> InterruptedWrite:
     """The store's "write stopped part way", told as a load: run the load again."""
     error.args = (error.describe("load"),)
@@ -178,8 +212,13 @@ def _read_options(options: LoadOptions) -> ReadOptions:
         if kind is None:
             known = ", ".join(SCHEMA.entity_kind_names)
             raise RenmaiError(f"--kind: unknown kind {options.kind!r} (known: {known})")
+    columns = options.pairs.columns.values() if options.pairs else ()
     return ReadOptions(
-        kind=kind, sheet=options.sheet, encoding=options.encoding, plain=options.pairs is not None
+        kind=kind,
+        sheet=options.sheet,
+        encoding=options.encoding,
+        plain=options.pairs is not None,
+        columns=frozenset(normalize(c) for c in columns),
     )
 
 

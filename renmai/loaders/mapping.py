@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from renmai.errors import RenmaiError
-from renmai.graph.model import Source
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.errors import LocatedProblem, Location
 from renmai.loaders.headers import normalize
-from renmai.loaders.records import Draft, End, RawRecord, RelationshipDraft, as_text, is_blank
+from renmai.loaders.records import (
+    Draft,
+    End,
+    RawRecord,
+    RelationshipDraft,
+    as_text,
+    is_blank,
+    row_source,
+)
 
 
 class MappingError(RenmaiError):
@@ -216,8 +223,8 @@ def _draft(
         ends=ends,
         since=since,
         properties=properties,
-        # The list itself is the source; its name, not its path, so that a
+        # The list itself, at the row: its name, not its path, so that a
         # re-load from elsewhere adds nothing.
-        sources=[Source(document=record.document or record.location.file)],
+        sources=[row_source(record)],
         create_missing=True,
     )

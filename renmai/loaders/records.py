@@ -16,14 +16,21 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ValidationError
 
 from renmai.graph.model import ID_PATTERN, Source, problems_of
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.errors import LocatedProblem, Location
-from renmai.loaders.headers import SOURCE_FIELDS, field_name, normalize
+from renmai.loaders.headers import (
+    POST_RELATIONSHIP,
+    SOURCE_FIELDS,
+    field_name,
+    ignored,
+    normalize,
+    position,
+)
 
 Section = Literal["entity", "relationship"]
 
@@ -39,6 +46,19 @@ _FLAT_SOURCE = dict(
     zip(SOURCE_FIELDS, ("excerpt", "document", "locator", "date", "url"), strict=True)
 )
 _RELATIONSHIP_MARKERS = ("type", "from", "to")
+#: Kinds a person can hold a post at: rows of these read post columns.
+_POST_KINDS = frozenset(SCHEMA.relationship_kind(POST_RELATIONSHIP).to_kinds)
+#: Every field a header can name: a post column never hides one.
+_KNOWN = frozenset(
+    (
+        *SCHEMA.core_entity_fields,
+        *SOURCE_FIELDS,
+        *(f for k in SCHEMA.entity_kinds for f in k.fields),
+    )
+)
+#: Kind names as files write them, resolved once each (a record each, otherwise).
+_entity_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_entity_kind)
+_relationship_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_relationship_kind)
 
 
 @dataclass(slots=True)
@@ -69,6 +89,14 @@ class RawRecord:
         if key is None:
             return self.location
         return self.key_locations.get(key, self.location)
+
+
+def row_source(record: RawRecord) -> Source:
+    """The file itself, at the record's line or row: the source of what a
+    loader makes of a row (a pair of a list, a post's holder)."""
+    document = ("document", record.document or record.location.file)
+    locator = record.location.locator
+    return _source((document, ("locator", locator)) if locator else (document,))
 
 
 def is_blank(value: Any) -> bool:
@@ -134,6 +162,15 @@ class Draft:
         return root
 
 
+class Holder(NamedTuple):
+    """A person named in a column for a post (``会长``) of the row's entity."""
+
+    title: str
+    name: str
+    #: The column, as the file names it.
+    key: str
+
+
 @dataclass(slots=True)
 class EntityDraft(Draft):
     kind: str
@@ -147,6 +184,8 @@ class EntityDraft(Draft):
     #: Kind-specific fields, references still as the file wrote them.
     properties: dict[str, Any] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
+    #: People named in the row's columns for posts, in column order.
+    holders: list[Holder] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -160,6 +199,9 @@ class End:
     text: str
     kind: str | None = None
     country: str | None = None
+    #: The entity of the same row this end is (a post's holder and its body):
+    #: its id, once the batch has given it one, is the end.
+    draft: EntityDraft | None = None
 
 
 @dataclass(slots=True)
@@ -211,16 +253,40 @@ def _shape_name(value: Any) -> str:
     return "mapping" if isinstance(value, dict) else "list"
 
 
+#: Names in one cell of a post column: 张三、李四.
+_NAMES = re.compile(r"\s*[|;；、，/]\s*")
+
+
+def _row_kind(record: RawRecord) -> str | None:
+    """The entity kind a record says it is, before its keys are read: the
+    file's (its sheet's name, ``--kind``) or its own kind column."""
+    if record.kind:
+        return record.kind
+    for key, value in record.values.items():
+        if field_name(str(key)) == "kind" and isinstance(value, str):
+            return _entity_kind(value)
+    return None
+
+
 def _fields(
     record: RawRecord, problems: list[LocatedProblem]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The record's non-blank values by field, and the key each came from."""
+) -> tuple[dict[str, Any], dict[str, str], list[Holder]]:
+    """The record's non-blank values by field, the key each came from, and
+    the people its post columns name."""
     values: dict[str, Any] = {}
     keys: dict[str, str] = {}
+    holders: list[Holder] = []
+    kind = _row_kind(record) if record.section != "relationship" else None
+    holds_posts = kind in _POST_KINDS
     for key, value in record.values.items():
-        if is_blank(value):
+        if is_blank(value) or ignored(str(key)):
             continue
-        name = field_name(str(key))
+        name = field_name(str(key), kind)
+        if holds_posts and name not in _KNOWN and (title := position(str(key))):
+            holders += [
+                Holder(title, n, sys.intern(str(key))) for n in _NAMES.split(as_text(value)) if n
+            ]
+            continue
         if name in keys:
             problems.append(
                 LocatedProblem(
@@ -236,14 +302,14 @@ def _fields(
         values[name] = value.strip() if isinstance(value, str) else value
         # Interned: every record of a file has the same keys, and drafts keep them.
         keys[name] = sys.intern(str(key))
-    return values, keys
+    return values, keys, holders
 
 
 def parse_record(
     record: RawRecord, problems: list[LocatedProblem]
 ) -> EntityDraft | RelationshipDraft | None:
     """The draft a record makes, or None (its problems appended) when it makes none."""
-    values, keys = _fields(record, problems)
+    values, keys, holders = _fields(record, problems)
     if not values:
         return None
     section = record.section
@@ -270,6 +336,8 @@ def parse_record(
     sources = _sources(record, values, keys, problems)
     if section == "entity":
         entity = _entity(record, values, keys, sources, problems)
+        if entity is not None:
+            entity.holders = holders
         return entity if len(problems) == before else None
     rel = _relationship(record, values, keys, sources, problems)
     return rel if len(problems) == before else None
@@ -360,11 +428,6 @@ def _relationship(
     draft.until = values.pop("until", None)
     draft.properties = values or {}  # an emptied dict keeps its full size
     return draft if rel_type else None
-
-
-#: Kind names as files write them, resolved once each (a record each, otherwise).
-_entity_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_entity_kind)
-_relationship_kind = lru_cache(maxsize=1024)(SCHEMA.resolve_relationship_kind)
 
 
 @lru_cache(maxsize=4096)

@@ -29,7 +29,7 @@ from renmai.loaders.files import (
     read_text,
     section_of_name,
 )
-from renmai.loaders.headers import field_name, normalize
+from renmai.loaders.headers import field_name, known, normalize, notes_sheet
 from renmai.loaders.records import RawRecord, Section, as_text, is_blank
 
 #: Where a cell is, given its row (or line) and column.
@@ -126,9 +126,55 @@ def _read_sheet(
         return Location(base.file, sheet=base.sheet, row=row, column=column, rank=base.rank)
 
     rows: list[Row] = list(enumerate(sheet.iter_rows(values_only=True), start=1))
+    chosen = options.sheet is not None or options.plain
+    if not chosen and notes_sheet(sheet.title):
+        filled = sum(any(not is_blank(_cell(v)) for v in cells) for _, cells in rows)
+        reading.rows += filled
+        if filled:
+            reading.skipped.append(LoadWarning(base, "skipped: a sheet of notes"))
+        return
     section, kind = (None, None) if options.plain else section_of_name(sheet.title)
-    skippable = options.sheet is None and not options.plain
-    _table(reading, rows, locate, file, options, section, kind, skippable=skippable)
+    # A sheet its name says nothing of holds what the workbook's name says
+    # (侨团名录.xlsx, Sheet1), when it has a column for names.
+    by_file = section is None and not options.plain
+    if by_file:
+        section, kind = section_of_name(file.path.stem)
+    _table(
+        reading, rows, locate, file, options, section, kind, skippable=not chosen, by_file=by_file
+    )
+
+
+#: How many non-blank rows may stand above the header (a title, notes, a date).
+HEADER_SEARCH = 12
+
+
+def _header_at(rows: Sequence[tuple[int, Sequence[Any]]], options: ReadOptions) -> int:
+    """Which of the first non-blank rows is the header.
+
+    Offices put a title (often merged across the sheet: one cell), blank rows
+    and notes above it. The header is the first row of several cells with one
+    that names a field, a post or a column the mapping reads; else the first
+    of several cells; else the first row.
+    """
+
+    def names_one(cells: Sequence[Any]) -> bool:
+        texts = [as_text(c) for c in cells if isinstance(c, str) and c]
+        return any(known(t) or normalize(t) in options.columns for t in texts)
+
+    def several(cells: Sequence[Any]) -> bool:
+        return sum(not is_blank(c) for c in cells) > 1
+
+    first = rows[:HEADER_SEARCH]
+    for test in (lambda c: several(c) and names_one(c), several):
+        found = next((n for n, (_, cells) in enumerate(first) if test(cells)), None)
+        if found is not None:
+            return found
+    return 0
+
+
+def _row_text(cells: Sequence[Any], width: int = 40) -> str:
+    text = " ".join(as_text(c) for c in cells if not is_blank(c))
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cell(value: Any) -> Any:
@@ -152,14 +198,25 @@ def _table(
     kind: str | None,
     *,
     skippable: bool,
+    by_file: bool = False,
 ) -> None:
-    """Records of a table whose first non-blank row is its header."""
+    """Records of a table: its header row (:func:`_header_at`), then one per row."""
     filled = [(n, [_cell(v) for v in cells]) for n, cells in rows]
     filled = [(n, cells) for n, cells in filled if any(not is_blank(v) for v in cells)]
     if not filled:
         reading.warnings.append(LoadWarning(locate(1, None), "no rows"))
         return
-    (header_row, header_cells), body = filled[0], filled[1:]
+    reading.rows += len(filled) - 1
+    at = _header_at(filled, options)
+    (header_row, header_cells), body = filled[at], filled[at + 1 :]
+    if at:
+        above = "; ".join(repr(_row_text(cells)) for _, cells in filled[:at])
+        reading.warnings.append(
+            LoadWarning(
+                locate(header_row, None),
+                f"header row {header_row}; above it, skipped: {above}",
+            )
+        )
     headers: dict[int, str] = {}
     seen: dict[str, int] = {}
     #: Columns already reported (a repeated header, a value without one).
@@ -180,10 +237,10 @@ def _table(
             continue
         seen[same] = column
         headers[column] = header
-    fields = {field_name(h) for h in headers.values()}
+    fields = {field_name(h, kind) for h in headers.values()}
     says_what = (
         options.plain
-        or section is not None
+        or (section is not None and not (by_file and "name" not in fields))
         or options.kind is not None
         or "kind" in fields
         or {"type", "from", "to"} <= fields
@@ -194,7 +251,7 @@ def _table(
             "and to columns (relationships), name it after a kind, or give --kind"
         )
         if skippable:
-            reading.warnings.append(LoadWarning(locate(header_row, None), f"skipped: {message}"))
+            reading.skipped.append(LoadWarning(locate(header_row, None), f"skipped: {message}"))
         else:
             reading.problems.append(LocatedProblem(locate(header_row, None), "", message))
         return

@@ -1,0 +1,48 @@
+"""Posts in an office's list: a column named for one (``会长``) names its holder.
+
+Each name in such a column becomes a person (resolved like any name: the same
+会长 in two lists is one person) holding that post at the row's entity, with
+the post as the relationship's title and the row as its source.
+"""
+
+from __future__ import annotations
+
+from renmai.graph.schema import SCHEMA
+from renmai.loaders.headers import POST_RELATIONSHIP
+from renmai.loaders.records import End, EntityDraft, RelationshipDraft, row_source
+
+#: The kind of a post's holder, as the schema says who holds posts.
+HOLDER_KIND = SCHEMA.relationship_kind(POST_RELATIONSHIP).from_kinds[0]
+
+
+def holder_drafts(draft: EntityDraft) -> tuple[list[EntityDraft], list[RelationshipDraft]]:
+    """The people a row's post columns name, and their posts at its entity."""
+    titles: dict[str, list[str]] = {}
+    columns: dict[str, str] = {}
+    for holder in draft.holders:
+        # One person in two posts of one body is one relationship with both titles.
+        titles.setdefault(holder.name, []).append(holder.title)
+        columns.setdefault(holder.name, holder.key)
+    source = row_source(draft.record)
+    people: list[EntityDraft] = []
+    posts: list[RelationshipDraft] = []
+    for name, held in titles.items():
+        column = columns[name]
+        person = EntityDraft(
+            draft.record, {"name": column}, kind=HOLDER_KIND, id=None, name=name, sources=[source]
+        )
+        people.append(person)
+        posts.append(
+            RelationshipDraft(
+                draft.record,
+                {"from": column, "to": draft.keys.get("name", column), "title": column},
+                type=POST_RELATIONSHIP,
+                ends={
+                    "from": End(name, HOLDER_KIND, draft=person),
+                    "to": End(draft.name or "", draft.kind, draft=draft),
+                },
+                properties={"title": "、".join(held)},
+                sources=[source],
+            )
+        )
+    return people, posts
