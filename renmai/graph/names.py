@@ -29,6 +29,7 @@ from pypinyin.core import Pinyin
 # name: punctuation (either width), spaces, dashes and dots.
 _NOISE = re.compile(r"[^\w]|_", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_START = "\u2e80"
 #: Large enough for every name of a 100k-entity load: a load computes each
 #: name's keys several times (resolution index, store index), and a cache that
 #: evicts them in between makes it compute pinyin again each time.
@@ -39,6 +40,10 @@ _PINYIN = Pinyin(UltimateConverter())
 
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, leaving everything else alone."""
+    # Every entry of zhconv's table holds a CJK character (U+2E80 or above):
+    # a text without one is its own conversion, and most names are Latin.
+    if not text or max(text) < _CJK_START:
+        return text
     return str(zhconv.convert(text, "zh-hans"))
 
 
