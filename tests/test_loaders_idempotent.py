@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fixtures.loader_helpers import BASE, base_store, new_store, snapshot, write
+from fixtures.loader_helpers import BASE, base_store, graph_snapshot, new_store, snapshot, write
 
 from renmai.loaders import load
 
@@ -72,7 +72,7 @@ def test_an_interrupted_load_is_completed_by_running_it_again(tmp_path: Path) ->
     assert report.summary.entities["Country"] == {"unchanged": 1, "created": 2}
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    assert snapshot(store) == snapshot(base_store(fresh))
+    assert graph_snapshot(store) == graph_snapshot(base_store(fresh))
 
 
 def test_generated_ids_are_stable_and_unique(tmp_path: Path) -> None:

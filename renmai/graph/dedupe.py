@@ -18,6 +18,7 @@ from itertools import combinations
 from rapidfuzz import fuzz, process
 
 from renmai.errors import RenmaiError
+from renmai.graph.history import Change, Deletions
 from renmai.graph.model import Entity, Relationship, merge_entity
 from renmai.graph.resolve import countries_of, declared_keys, latin_keys, name_key, pinyin_keys
 from renmai.graph.schema import SCHEMA
@@ -179,15 +180,18 @@ def _referrers(store: Store, drop: Entity, keep_id: str) -> list[Entity]:
     return updated
 
 
-def merge_entities(store: Store, keep_id: str, drop_id: str) -> MergeResult:
+def merge_entities(
+    store: Store, keep_id: str, drop_id: str, *, note: str | None = None
+) -> MergeResult:
     """Merge ``drop_id`` into ``keep_id`` and delete it.
 
     The kept entity keeps its name and values; it gains the dropped one's
     missing values, tags, sources and aliases, and its name as an alias.
     Every relationship of the dropped entity is re-pointed to the kept one,
-    and reference fields elsewhere that named it now name the kept one. The
-    write comes first and the delete last, so an interrupted merge is
-    completed by running it again.
+    and reference fields elsewhere that named it now name the kept one. It is
+    one write, kept in the history with ``note``; where a store splits a large
+    write, the delete comes last, so an interrupted merge is completed by
+    running it again.
     """
     if keep_id == drop_id:
         raise MergeError(f"{keep_id!r} and {drop_id!r} are the same entity")
@@ -220,8 +224,11 @@ def merge_entities(store: Store, keep_id: str, drop_id: str) -> MergeResult:
         else:
             moved.append(_repoint(rel, drop.id, keep.id))
     referrers = _referrers(store, drop, keep.id)
-    store.write([merged, *referrers], moved)
-    store.delete_entity(drop.id)
+    gone = Deletions(
+        entities=[drop.id], relationships=[n.relationship.identity for n in store.neighbors(drop.id)]
+    )
+    change = Change("merge", f"{keep.id} {drop.id}", note)
+    store.write([merged, *referrers], moved, deletions=gone, change=change)
     return MergeResult(
         kept=store.get(keep.id) or merged,
         dropped=drop,

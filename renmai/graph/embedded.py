@@ -34,6 +34,7 @@ from rapidfuzz import fuzz, process
 
 from renmai.graph.bulk import paused_gc
 from renmai.graph.dates import latest
+from renmai.graph.history import Change, ChangeRecord, Deletions, select
 from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
 from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import plan_write
@@ -45,6 +46,8 @@ from renmai.graph.store import (
     Progress,
     StoreError,
     WriteSummary,
+    delete_entity,
+    delete_relationship,
 )
 
 FORMAT = "renmai-graph"
@@ -144,6 +147,8 @@ class EmbeddedStore:
         self._around: dict[str, list[Neighbor]] = {}
         #: (:meth:`newest_date`,) once asked for after a change, else None.
         self._newest: tuple[str | None] | None = None
+        #: The history (:mod:`renmai.graph.history`), as the file's plain records.
+        self._changes: list[dict[str, Any]] = []
         self._version = 0
         if self.path.is_dir():
             raise StoreError(f"store path {self.path} is a directory, not a file")
@@ -170,10 +175,13 @@ class EmbeddedStore:
             return
         graph = nx.MultiDiGraph()
         keys: dict[str, set[str]] = {}
+        changes: list[dict[str, Any]] = []
         if stamp is not None:
             try:
                 with paused_gc():
-                    self._build(graph, keys, self._read())
+                    doc = self._read()
+                    self._build(graph, keys, doc)
+                    changes = list(doc.get("changes", []))
             except (KeyError, TypeError, AttributeError) as exc:
                 raise StoreError(
                     f"store {self.path} holds a malformed record ({exc}); nothing was changed. "
@@ -181,6 +189,7 @@ class EmbeddedStore:
                 ) from None
         self._graph = graph
         self._keys = keys
+        self._changes = changes
         self._changed()
         self._stamp = stamp
 
@@ -342,6 +351,8 @@ class EmbeddedStore:
             (d["record"] for _, _, d in self._graph.edges(data=True)), key=_record_order
         )
         yield from _joined(encode(r) for r in edge_records)
+        yield '\n],\n"changes": [\n'
+        yield from _joined(encode(c) for c in self._changes)
         yield "\n]}\n"
 
     def _save(self) -> None:
@@ -402,19 +413,46 @@ class EmbeddedStore:
         relationships: Sequence[Relationship],
         *,
         progress: Progress | None = None,
+        change: Change | None = None,
+        replace: bool = False,
+        deletions: Deletions | None = None,
     ) -> WriteSummary:
         with self._transaction(), paused_gc():
-            plan = plan_write(entities, relationships, self.get_many, self.get_relationships)
+            plan = plan_write(
+                entities,
+                relationships,
+                self.get_many,
+                self.get_relationships,
+                replace=replace,
+                deletions=deletions,
+                fetch_degrees=self.degrees,
+                change=change,
+            )
             if not plan.summary.changed:
                 return plan.summary
             for entity in plan.entities:
                 self._put_entity(entity)
             for rel in plan.relationships:
                 self._put_relationship(rel)
+            for rel in plan.deleted_relationships:
+                self._graph.remove_edge(rel.from_id, rel.to_id, key=_edge_key(rel.identity))
+            for gone in plan.deleted_entities:
+                self._unindex(gone.id)
+                self._graph.remove_node(gone.id)
+            if plan.deleted_relationships or plan.deleted_entities:
+                self._changed()
+            if plan.record is not None:
+                self._changes.append(plan.record.to_dict())
             self._save()
             if progress:
-                progress(len(plan.entities) + len(plan.relationships))
+                progress(plan.size)
             return plan.summary
+
+    def history(
+        self, entity_id: str | None = None, *, since: str | None = None
+    ) -> list[ChangeRecord]:
+        self._refresh()
+        return select(map(ChangeRecord.from_dict, self._changes), entity_id, since)
 
     def get(self, entity_id: str) -> Entity | None:
         self._refresh()
@@ -584,24 +622,10 @@ class EmbeddedStore:
         return found
 
     def delete_entity(self, entity_id: str) -> bool:
-        with self._transaction():
-            if entity_id not in self._graph:
-                return False
-            self._unindex(entity_id)
-            self._changed()
-            self._graph.remove_node(entity_id)
-            self._save()
-            return True
+        return delete_entity(self, entity_id)
 
     def delete_relationship(self, rel_id: RelationshipId) -> bool:
-        with self._transaction():
-            key = _edge_key(rel_id)
-            if not self._graph.has_edge(rel_id.from_id, rel_id.to_id, key=key):
-                return False
-            self._graph.remove_edge(rel_id.from_id, rel_id.to_id, key=key)
-            self._changed()
-            self._save()
-            return True
+        return delete_relationship(self, rel_id)
 
     def counts(self) -> Counts:
         self._refresh()
@@ -667,6 +691,7 @@ class _Transaction:
                 # Drop in-memory changes that did not reach the file.
                 self.store._stamp = None
                 self.store._graph = nx.MultiDiGraph()
+                self.store._changes = []
                 self.store._changed()
         finally:
             self.store._lock.release()

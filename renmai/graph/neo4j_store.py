@@ -26,9 +26,10 @@ from renmai.graph.bulk import paused_gc
 from renmai.graph.credentials import SCHEMES, redact, split_uri
 from renmai.graph.dates import latest
 from renmai.graph.driver_text import one_line
+from renmai.graph.history import CHANGE_LABEL, Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source, personal_fields
 from renmai.graph.names import name_key, name_keys
-from renmai.graph.plan import plan_write
+from renmai.graph.plan import WritePlan, plan_write
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     ConnectionLost,
@@ -40,9 +41,13 @@ from renmai.graph.store import (
     ReadOnlyRefused,
     StoreError,
     WriteSummary,
+    delete_entity,
+    delete_relationship,
 )
 
 T = TypeVar("T")
+#: A Cypher statement and the rows its ``$rows`` unwinds.
+Statement = tuple[str, Sequence[dict[str, Any]]]
 
 #: Rows per transaction: large enough to amortise the round trip and the
 #: commit (the fulltext index commits once per transaction), small enough to
@@ -62,6 +67,8 @@ _CORE_SCALARS = ("id", "kind", "name", "name_en", "description", "home")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 _RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
 _SOURCES_ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: The label of change records: a constant of renmai's, never input.
+_CHANGE = f"`{CHANGE_LABEL}`"
 
 
 def label(kind: str) -> str:
@@ -161,6 +168,28 @@ def relationship_from_row(
         sources=_load_sources(props.pop("sources", None)),
         properties=props,
     )
+
+
+def _record_statement(record: ChangeRecord) -> Statement:
+    """The statement that keeps a change record (:mod:`renmai.graph.history`)."""
+    row = {
+        "id": record.id,
+        "time": record.time,
+        "command": record.command,
+        "arguments": record.arguments,
+        "note": record.note,
+        "items": record.items_json(),
+        "counts": json.dumps(record.counts),
+        # What ``history X`` looks X up in.
+        "entities": record.entities,
+    }
+    return (f"UNWIND $rows AS row CREATE (c:{_CHANGE}) SET c = row", [row])
+
+
+def _change_from_node(props: dict[str, Any]) -> ChangeRecord:
+    data = dict(props)
+    data["counts"] = json.loads(data.get("counts") or "{}")
+    return ChangeRecord.from_dict(data)
 
 
 def _lucene_query(text: str) -> str:
@@ -298,17 +327,14 @@ class Neo4jStore:
 
         return self._read(work)
 
-    def _write_rows(self, cypher: str, rows: Sequence[dict[str, Any]]) -> None:
-        def work(tx: ManagedTransaction) -> None:
-            tx.run(cypher, {"rows": list(rows)}).consume()
-
-        self._write(work)
-
     def ensure_schema(self) -> None:
         """Uniqueness of ids per kind label and on ``Entity``, an index on ``home``,
         and the fulltext index."""
         statements = [
-            "CREATE CONSTRAINT renmai_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"
+            "CREATE CONSTRAINT renmai_entity_id IF NOT EXISTS FOR (n:Entity) "
+            "REQUIRE n.id IS UNIQUE",
+            f"CREATE CONSTRAINT renmai_change_id IF NOT EXISTS FOR (c:{_CHANGE}) "
+            "REQUIRE c.id IS UNIQUE",
         ]
         for kind in SCHEMA.entity_kind_names:
             statements.append(
@@ -338,15 +364,33 @@ class Neo4jStore:
         relationships: Sequence[Relationship],
         *,
         progress: Progress | None = None,
+        change: Change | None = None,
+        replace: bool = False,
+        deletions: Deletions | None = None,
     ) -> WriteSummary:
-        """See :meth:`Store.write`. Each batch is its own transaction, so a write
-        that fails part way (the server stopped) keeps the batches committed
-        before it and raises :class:`InterruptedWrite` saying how far it got;
-        the same write again completes it."""
+        """See :meth:`Store.write`. A write of at most ``batch_size`` records (every
+        edit) is one transaction, its history record included. A larger one is a
+        transaction per batch: the history record commits with the first, the
+        deletions with the last, so a write that fails part way (the server
+        stopped) keeps the batches committed before it — never one without its
+        record — and raises :class:`InterruptedWrite` saying how far it got; the
+        same write again completes it."""
         tally = _Tally(progress)
         with paused_gc():
             try:
-                return self._write_plan(entities, relationships, tally)
+                plan = plan_write(
+                    entities,
+                    relationships,
+                    self.get_many,
+                    self.get_relationships,
+                    replace=replace,
+                    deletions=deletions,
+                    fetch_degrees=self.degrees,
+                    change=change,
+                )
+                tally.total = plan.size
+                self._write_plan(plan, tally)
+                return plan.summary
             except StoreError as exc:
                 if tally.total is None or not tally.written:
                     raise  # failed while planning or in the first batch: nothing written
@@ -358,15 +402,20 @@ class Neo4jStore:
                     what, written=tally.written, total=tally.total, reason=reason
                 ) from None
 
-    def _write_plan(
-        self,
-        entities: Sequence[Entity],
-        relationships: Sequence[Relationship],
-        progress: Progress | None,
-    ) -> WriteSummary:
-        plan = plan_write(entities, relationships, self.get_many, self.get_relationships)
-        if isinstance(progress, _Tally):
-            progress.total = len(plan.entities) + len(plan.relationships)
+    def _write_plan(self, plan: WritePlan, progress: Progress) -> None:
+        steps = [*self._upserts(plan), *self._deletes(plan)]
+        record = [] if plan.record is None else [_record_statement(plan.record)]
+        if plan.size <= self.batch_size:
+            self._run_statements([*record, *steps])
+            progress(plan.size)
+            return
+        for number, (query, rows) in enumerate(steps):
+            self._run_statements([*(record if number == 0 else []), (query, rows)])
+            progress(len(rows))
+
+    def _upserts(self, plan: WritePlan) -> list[Statement]:
+        """The plan's upserts as statements of at most ``batch_size`` rows."""
+        steps: list[Statement] = []
         by_kind = sorted(plan.entities, key=lambda e: e.kind)
         for kind, group in groupby(by_kind, key=lambda e: e.kind):
             rows = [{"id": e.id, "props": node_properties(e)} for e in group]
@@ -374,10 +423,7 @@ class Neo4jStore:
                 "UNWIND $rows AS row MERGE (n:Entity {id: row.id}) "
                 f"SET n = row.props, n:{label(kind)}"
             )
-            for chunk in _chunks(rows, self.batch_size):
-                self._write_rows(query, chunk)
-                if progress:
-                    progress(len(chunk))
+            steps += [(query, chunk) for chunk in _chunks(rows, self.batch_size)]
         by_type = sorted(plan.relationships, key=lambda r: r.type)
         for rtype, rgroup in groupby(by_type, key=lambda r: r.type):
             rel_rows = [
@@ -394,31 +440,53 @@ class Neo4jStore:
                 "MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) "
                 f"MERGE (a)-[r:{rel_type(rtype)} {{key: row.key}}]->(b) SET r = row.props"
             )
-            for chunk in _chunks(rel_rows, self.batch_size):
-                self._write_rows(query, chunk)
-                if progress:
-                    progress(len(chunk))
-        return plan.summary
+            steps += [(query, chunk) for chunk in _chunks(rel_rows, self.batch_size)]
+        return steps
+
+    def _deletes(self, plan: WritePlan) -> list[Statement]:
+        """The plan's deletions, relationships first. An entity is deleted with
+        plain ``DELETE``: one that still has a relationship (another writer added
+        it since the plan) fails the transaction instead of losing it unrecorded."""
+        steps: list[Statement] = []
+        by_type = sorted(plan.deleted_relationships, key=lambda r: r.type)
+        for rtype, rgroup in groupby(by_type, key=lambda r: r.type):
+            rows = [{"from": r.from_id, "to": r.to_id, "key": r.key} for r in rgroup]
+            query = (
+                f"UNWIND $rows AS row MATCH (:Entity {{id: row.from}})-[r:{rel_type(rtype)} "
+                "{key: row.key}]->(:Entity {id: row.to}) DELETE r"
+            )
+            steps += [(query, chunk) for chunk in _chunks(rows, self.batch_size)]
+        ids = [{"id": e.id} for e in plan.deleted_entities]
+        query = "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) DELETE n"
+        steps += [(query, chunk) for chunk in _chunks(ids, self.batch_size)]
+        return steps
+
+    def _run_statements(self, statements: Sequence[Statement]) -> None:
+        """Run statements in one write transaction."""
+
+        def work(tx: ManagedTransaction) -> None:
+            for query, rows in statements:
+                tx.run(query, {"rows": list(rows)}).consume()
+
+        self._write(work)
 
     def delete_entity(self, entity_id: str) -> bool:
-        def work(tx: ManagedTransaction) -> int:
-            result = tx.run("MATCH (n:Entity {id: $id}) DETACH DELETE n", id=entity_id)
-            return result.consume().counters.nodes_deleted
-
-        return self._write(work) > 0
+        return delete_entity(self, entity_id)
 
     def delete_relationship(self, rel_id: RelationshipId) -> bool:
-        query = (
-            f"MATCH (:Entity {{id: $from}})-[r:{rel_type(rel_id.type)} {{key: $key}}]->"
-            "(:Entity {id: $to}) DELETE r"
+        return delete_relationship(self, rel_id)
+
+    def history(
+        self, entity_id: str | None = None, *, since: str | None = None
+    ) -> list[ChangeRecord]:
+        rows = self._read_rows(
+            f"MATCH (c:{_CHANGE}) WHERE ($id IS NULL OR $id IN c.entities) "
+            "AND ($since IS NULL OR c.time >= $since) "
+            "RETURN properties(c) AS c ORDER BY c.time, c.id",
+            id=entity_id,
+            since=since,
         )
-
-        def work(tx: ManagedTransaction) -> int:
-            params = {"from": rel_id.from_id, "to": rel_id.to_id, "key": rel_id.key}
-            result = tx.run(query, params)
-            return result.consume().counters.relationships_deleted
-
-        return self._write(work) > 0
+        return [_change_from_node(r["c"]) for r in rows]
 
     # -- protocol: reads -------------------------------------------------------
     def get(self, entity_id: str) -> Entity | None:
@@ -692,10 +760,14 @@ class Neo4jStore:
                 raise ReadOnlyRefused(READ_ONLY_REFUSED[operator])
 
     def clear(self) -> None:
-        """Delete every entity and relationship, a batch per transaction (tests, resets)."""
+        """Delete every entity, relationship and change record, a batch per
+        transaction (tests, resets)."""
 
         def work(tx: ManagedTransaction) -> int:
-            result = tx.run("MATCH (n:Entity) WITH n LIMIT $n DETACH DELETE n", n=self.batch_size)
+            result = tx.run(
+                f"MATCH (n) WHERE n:Entity OR n:{_CHANGE} WITH n LIMIT $n DETACH DELETE n",
+                n=self.batch_size,
+            )
             return result.consume().counters.nodes_deleted
 
         while self._write(work):

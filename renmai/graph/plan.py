@@ -3,8 +3,10 @@
 Both stores upsert the same way, so the decision is made here, once, as a pure
 function over what the store already holds. A store fetches the existing
 records the batch touches, asks :func:`plan_write`, and writes only
-``plan.entities`` and ``plan.relationships`` — nothing when the plan has
-problems.
+``plan.entities`` and ``plan.relationships``, deletes ``plan.deleted_entities``
+and ``plan.deleted_relationships``, and keeps ``plan.record`` (the change's
+history, see :mod:`renmai.graph.history`) in the same transaction — nothing
+when the plan has problems.
 """
 
 from __future__ import annotations
@@ -12,6 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from renmai.graph.history import (
+    DETAIL_LIMIT,
+    Change,
+    ChangeItem,
+    ChangeRecord,
+    Deletions,
+    entity_item,
+    new_record,
+    relationship_item,
+)
 from renmai.graph.model import (
     Entity,
     Problem,
@@ -28,6 +40,7 @@ from renmai.graph.store import IntegrityError, Outcome, WriteSummary
 
 FetchEntities = Callable[[Collection[str]], Mapping[str, Entity]]
 FetchRelationships = Callable[[Collection[RelationshipId]], Mapping[RelationshipId, Relationship]]
+FetchDegrees = Callable[[Collection[str]], Mapping[str, int]]
 
 
 @dataclass
@@ -36,7 +49,22 @@ class WritePlan:
 
     entities: list[Entity] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
+    #: What the write deletes, as it is before the write.
+    deleted_entities: list[Entity] = field(default_factory=list)
+    deleted_relationships: list[Relationship] = field(default_factory=list)
     summary: WriteSummary = field(default_factory=WriteSummary)
+    #: The history record to keep with the write (None when it changes nothing).
+    record: ChangeRecord | None = None
+
+    @property
+    def size(self) -> int:
+        """Records written or deleted."""
+        return (
+            len(self.entities)
+            + len(self.relationships)
+            + len(self.deleted_entities)
+            + len(self.deleted_relationships)
+        )
 
 
 def _outcome(old: object | None, merged: object) -> Outcome:
@@ -67,23 +95,43 @@ def plan_write(
     relationships: Sequence[Relationship],
     fetch_entities: FetchEntities,
     fetch_relationships: FetchRelationships,
+    *,
+    replace: bool = False,
+    deletions: Deletions | None = None,
+    fetch_degrees: FetchDegrees | None = None,
+    change: Change | None = None,
 ) -> WritePlan:
-    """Decide the upsert of a batch; raise :class:`IntegrityError` if it cannot be written."""
+    """Decide the upsert of a batch; raise :class:`IntegrityError` if it cannot be written.
+
+    With ``replace``, the records given replace the stored ones instead of being
+    merged into them (an edit that clears a field or drops an alias).
+    ``deletions`` must name records that exist, and an entity's with each of
+    its relationships (``fetch_degrees`` counts them). The plan holds the
+    history record of what it changes, as ``change`` describes it (a bare
+    library write is command ``"write"``): nothing changes unrecorded.
+    """
+    deletions = deletions or Deletions()
     batch, problems = _collapse_entities(entities)
     implied = [rel for entity in batch.values() for rel in implied_relationships(entity)]
     wanted_ids = (
         set(batch)
         | {end for rel in [*implied, *relationships] for end in rel.ends}
         | {target for entity in batch.values() for target in _references(entity)}
+        | set(deletions.entities)
     )
     existing = fetch_entities(wanted_ids)
 
     plan = WritePlan()
+    problems += _deletion_problems(plan, deletions, existing, fetch_relationships)
+    if plan.deleted_entities:
+        assert fetch_degrees is not None, "deleting entities needs their degrees"
+        problems += _attached_problems(plan, fetch_degrees)
     merged_entities: dict[str, Entity] = {}
     for entity_id, entity in batch.items():
         old = existing.get(entity_id)
         try:
-            merged = merge_entity(old, entity) if old else entity
+            merged = _replaced(old, entity) if replace and old else entity
+            merged = merge_entity(old, entity) if old and not replace else merged
         except SchemaViolation as exc:
             problems.extend((entity_id, p) for p in exc.problems)
             continue
@@ -93,7 +141,11 @@ def plan_write(
         if outcome != "unchanged":
             plan.entities.append(merged)
 
+    deleted = set(deletions.entities)
+
     def kind_of(entity_id: str) -> str | None:
+        if entity_id in deleted:
+            return None  # a relationship to it would dangle after the write
         found = merged_entities.get(entity_id) or existing.get(entity_id)
         return found.kind if found else None
 
@@ -121,14 +173,95 @@ def plan_write(
     existing_rels = fetch_relationships(
         [i for i in rel_batch if i.from_id in existing and i.to_id in existing]
     )
+    replaced_rels: dict[RelationshipId, Relationship] = {}
     for rel_id, rel in rel_batch.items():
         old_rel = existing_rels.get(rel_id)
-        merged_rel = merge_relationship(old_rel, rel) if old_rel else rel
+        merged_rel = rel if replace or not old_rel else merge_relationship(old_rel, rel)
         outcome = _outcome(old_rel, merged_rel)
         plan.summary.count("relationships", rel.type, outcome)
         if outcome != "unchanged":
             plan.relationships.append(merged_rel)
+            if old_rel is not None:
+                replaced_rels[rel_id] = old_rel
+    if plan.summary.changed:
+        plan.record = _record(change or Change("write"), plan, existing, replaced_rels)
     return plan
+
+
+def _replaced(old: Entity, new: Entity) -> Entity:
+    """``new`` in place of ``old``: the same kind, and never less "home"."""
+    if old.kind != new.kind:
+        raise SchemaViolation(
+            [Problem("kind", f"{old.id!r} is already a {old.kind}, not a {new.kind}")]
+        )
+    return new.model_copy(update={"home": old.home or new.home}) if old.home else new
+
+
+def _deletion_problems(
+    plan: WritePlan,
+    deletions: Deletions,
+    existing: Mapping[str, Entity],
+    fetch_relationships: FetchRelationships,
+) -> list[tuple[str, Problem]]:
+    """What is deleted must exist; it is put into ``plan`` as it is now."""
+    problems: list[tuple[str, Problem]] = []
+    for entity_id in dict.fromkeys(deletions.entities):
+        found = existing.get(entity_id)
+        if found is None:
+            problems.append((entity_id, Problem("id", f"no entity with id {entity_id!r}")))
+            continue
+        plan.deleted_entities.append(found)
+        plan.summary.count("entities", found.kind, "deleted")
+    wanted = list(dict.fromkeys(deletions.relationships))
+    found_rels = fetch_relationships(wanted) if wanted else {}
+    for rel_id in wanted:
+        rel = found_rels.get(rel_id)
+        if rel is None:
+            problems.append((str(rel_id), Problem("type", f"no relationship {rel_id}")))
+            continue
+        plan.deleted_relationships.append(rel)
+        plan.summary.count("relationships", rel.type, "deleted")
+    return problems
+
+
+def _attached_problems(plan: WritePlan, fetch_degrees: FetchDegrees) -> list[tuple[str, Problem]]:
+    """An entity is deleted with every relationship it has, or not at all."""
+    listed: dict[str, int] = {}
+    for rel in plan.deleted_relationships:
+        for end in rel.ends:
+            listed[end] = listed.get(end, 0) + 1
+    degrees = fetch_degrees([e.id for e in plan.deleted_entities])
+    problems = []
+    for entity in plan.deleted_entities:
+        left = degrees.get(entity.id, 0) - listed.get(entity.id, 0)
+        if left > 0:
+            problems.append(
+                (entity.id, Problem("id", f"{left} relationship(s) of it are not deleted with it"))
+            )
+    return problems
+
+
+def _record(
+    change: Change,
+    plan: WritePlan,
+    existing: Mapping[str, Entity],
+    replaced_rels: Mapping[RelationshipId, Relationship],
+) -> ChangeRecord:
+    """The history record of ``plan`` (see :mod:`renmai.graph.history` for what
+    a large change keeps)."""
+    detail = plan.size <= DETAIL_LIMIT
+    items: list[ChangeItem] = [
+        entity_item(existing.get(e.id), e, detail=detail) for e in plan.entities
+    ]
+    items += [
+        relationship_item(replaced_rels.get(r.identity), r, detail=detail)
+        for r in plan.relationships
+        if detail or r.identity in replaced_rels
+    ]
+    items += [relationship_item(r, None) for r in plan.deleted_relationships]
+    items += [entity_item(e, None) for e in plan.deleted_entities]
+    counts = {o: plan.summary.total(o) for o in ("created", "updated", "deleted")}
+    return new_record(change, items, counts)
 
 
 def _references(entity: Entity) -> list[str]:

@@ -14,10 +14,11 @@ from typing import Literal, NamedTuple, Protocol, runtime_checkable
 import networkx as nx
 
 from renmai.errors import RenmaiError
+from renmai.graph.history import Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Problem, Relationship, RelationshipId
 
 Direction = Literal["out", "in", "both"]
-Outcome = Literal["created", "updated", "unchanged"]
+Outcome = Literal["created", "updated", "unchanged", "deleted"]
 Progress = Callable[[int], None]
 
 
@@ -103,7 +104,7 @@ class WriteSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.total("created") or self.total("updated"))
+        return bool(self.total("created") or self.total("updated") or self.total("deleted"))
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,30 @@ class Store(Protocol):
         relationships: Sequence[Relationship],
         *,
         progress: Progress | None = None,
+        change: Change | None = None,
+        replace: bool = False,
+        deletions: Deletions | None = None,
     ) -> WriteSummary:
         """Upsert entities and relationships (see :mod:`renmai.graph.plan`).
 
         Every relationship's ends must exist, in the store or in ``entities``,
         with kinds its type may join; otherwise :class:`IntegrityError` is raised
         and nothing is written. Writing the same data twice changes nothing.
+        With ``replace`` the records given replace the stored ones instead of
+        being merged into them; ``deletions`` are deleted in the same write (an
+        entity only with all its relationships). The history record of what the
+        write changed, as ``change`` describes it, is kept in the same
+        transaction (:mod:`renmai.graph.history`); a write that changes nothing
+        keeps none.
         """
+        ...
+
+    def history(
+        self, entity_id: str | None = None, *, since: str | None = None
+    ) -> list[ChangeRecord]:
+        """The kept change records that concern ``entity_id`` (every one without
+        it), written on or after ``since`` (ISO date or time), oldest first —
+        :func:`renmai.graph.history.select` of them all."""
         ...
 
     def get(self, entity_id: str) -> Entity | None:
@@ -245,3 +263,24 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections and locks."""
         ...
+
+
+def delete_entity(store: Store, entity_id: str) -> bool:
+    """Delete an entity and its relationships in one write that keeps its
+    history (:meth:`Store.delete_entity` on every store); False when there was none."""
+    if store.get(entity_id) is None:
+        return False
+    rels = [n.relationship.identity for n in store.neighbors(entity_id)]
+    deletions = Deletions(entities=[entity_id], relationships=rels)
+    store.write([], [], deletions=deletions, change=Change("delete", entity_id))
+    return True
+
+
+def delete_relationship(store: Store, rel_id: RelationshipId) -> bool:
+    """Delete one relationship in a write that keeps its history; False when
+    there was none."""
+    if not store.get_relationships([rel_id]):
+        return False
+    deletions = Deletions(relationships=[rel_id])
+    store.write([], [], deletions=deletions, change=Change("delete", str(rel_id)))
+    return True

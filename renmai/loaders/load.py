@@ -15,6 +15,7 @@ from pathlib import Path
 
 from renmai.errors import RenmaiError
 from renmai.graph.bulk import paused_gc
+from renmai.graph.history import Change
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.plan import plan_write
 from renmai.graph.schema import SCHEMA
@@ -93,6 +94,7 @@ def load(
     *,
     progress: ProgressBars | None = None,
     dry_run: bool = False,
+    note: str | None = None,
 ) -> LoadReport:
     """Read and check every file, then write everything in one :meth:`Store.write`
     call (with ``dry_run``, only say what it would do); see the module doc.
@@ -100,7 +102,8 @@ def load(
     The write is planned once: by the store when it writes, by
     :func:`~renmai.graph.plan.plan_write` in a dry run. (Checking first and
     then writing would plan it twice: at 100k entities, several seconds.)
-    Problems the plan finds are located where their records were read.
+    Problems the plan finds are located where their records were read. The
+    history keeps the load (its files, and ``note``) with its write.
     """
     with paused_gc():
         report, batch = _check(store, paths, options, progress)
@@ -111,7 +114,12 @@ def load(
                 ).summary
             else:
                 with phase(progress, "Writing", report.records) as step:
-                    report.summary = store.write(batch.entities, batch.relationships, progress=step)
+                    report.summary = store.write(
+                        batch.entities,
+                        batch.relationships,
+                        progress=step,
+                        change=Change("load", " ".join(report.files), note),
+                    )
                 report.written = True
         except IntegrityError as exc:
             raise _located(exc, batch) from None
