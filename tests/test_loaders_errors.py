@@ -11,6 +11,7 @@ import pytest
 from fixtures.loader_helpers import BASE, base_store, messages, new_store, snapshot, write
 from openpyxl import Workbook
 
+from renmai.graph.store import delete_entity
 from renmai.loaders import LoadError, LoadOptions, load, validate
 
 
@@ -240,7 +241,7 @@ def test_a_store_changed_during_the_load_is_refused_where_the_row_is(tmp_path: P
 
     class SecondWriterMeanwhile(EmbeddedStore):
         def write(self, *args: Any, **kwargs: Any) -> Any:
-            EmbeddedStore(store_file).delete_entity("burnaby")
+            delete_entity(EmbeddedStore(store_file), "burnaby")
             return super().write(*args, **kwargs)
 
     rows = write(tmp_path, "rels.csv", "type,from,to\nSISTER_CITY_OF,中山市,burnaby\n")
@@ -255,18 +256,20 @@ def test_a_store_changed_during_the_load_is_refused_where_the_row_is(tmp_path: P
 
 def test_a_load_plans_its_write_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Checking and writing share one write plan (a second one costs seconds at 100k)."""
-    from renmai.graph import embedded, plan
+    from renmai.graph import plan
 
     # The module, not the function the package exports under the same name.
     load_module = sys.modules["renmai.loaders.load"]
 
     plans: list[int] = []
+    original = plan.plan_write
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         plans.append(1)
-        return plan.plan_write(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(embedded, "plan_write", counted)
+    # Stores plan through plan.plan_for, which calls the module's plan_write.
+    monkeypatch.setattr(plan, "plan_write", counted)
     monkeypatch.setattr(load_module, "plan_write", counted)
     report = load(new_store(tmp_path), [BASE])
     assert report.written and len(plans) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source
-from renmai.graph.store import IntegrityError, Store
+from renmai.graph.store import IntegrityError, Store, delete_entity, delete_relationship
 
 SRC = Source(document="测试文档", excerpt="中山市与本拿比市结为友好城市", locator="line 1")
 
@@ -235,8 +235,8 @@ def test_kind_of_an_id_cannot_change(loaded: Store) -> None:
 
 
 def test_delete_entity_removes_its_relationships(loaded: Store) -> None:
-    assert loaded.delete_entity("burnaby")
-    assert not loaded.delete_entity("burnaby")
+    assert delete_entity(loaded, "burnaby")
+    assert not delete_entity(loaded, "burnaby")
     assert loaded.get("burnaby") is None
     assert "SISTER_CITY_OF" not in loaded.counts().relationships
     assert "burnaby" not in {n.entity.id for n in loaded.neighbors("zhongshan")}
@@ -244,8 +244,8 @@ def test_delete_entity_removes_its_relationships(loaded: Store) -> None:
 
 def test_delete_relationship(loaded: Store) -> None:
     rel_id = RelationshipId("SUPPORTED", "zhongshan", "hk-zs-youth")
-    assert loaded.delete_relationship(rel_id)
-    assert not loaded.delete_relationship(rel_id)
+    assert delete_relationship(loaded, rel_id)
+    assert not delete_relationship(loaded, rel_id)
     assert loaded.get_relationships([rel_id]) == {}
     assert loaded.get("hk-zs-youth") is not None
 

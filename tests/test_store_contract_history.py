@@ -7,7 +7,7 @@ import pytest
 from renmai.graph.dedupe import merge_entities
 from renmai.graph.history import Change, Deletions
 from renmai.graph.model import Entity, Relationship, RelationshipId
-from renmai.graph.store import IntegrityError, Store
+from renmai.graph.store import IntegrityError, Store, delete_entity
 
 CONSULATE = Entity(
     id="brazil-gz",
@@ -130,7 +130,7 @@ def test_a_relationship_to_a_deleted_entity_is_refused(base: Store) -> None:
 
 
 def test_delete_entity_and_merge_keep_their_records(base: Store) -> None:
-    assert base.delete_entity("li")
+    assert delete_entity(base, "li")
     assert base.history("li")[-1].command == "delete"
     base.write([Entity(id="zhang-2", kind="Person", name="张叁")], [])
     merge_entities(base, "zhang", "zhang-2", note="the same man")

@@ -224,9 +224,8 @@ def merge_entities(
         else:
             moved.append(_repoint(rel, drop.id, keep.id))
     referrers = _referrers(store, drop, keep.id)
-    gone = Deletions(
-        entities=[drop.id], relationships=[n.relationship.identity for n in store.neighbors(drop.id)]
-    )
+    drop_rels = [n.relationship.identity for n in store.neighbors(drop.id)]
+    gone = Deletions(entities=[drop.id], relationships=drop_rels)
     change = Change("merge", f"{keep.id} {drop.id}", note)
     store.write([merged, *referrers], moved, deletions=gone, change=change)
     return MergeResult(

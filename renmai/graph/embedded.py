@@ -37,7 +37,7 @@ from renmai.graph.dates import latest
 from renmai.graph.history import Change, ChangeRecord, Deletions, select
 from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
 from renmai.graph.names import name_key, name_keys
-from renmai.graph.plan import plan_write
+from renmai.graph.plan import plan_for
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     Counts,
@@ -46,8 +46,6 @@ from renmai.graph.store import (
     Progress,
     StoreError,
     WriteSummary,
-    delete_entity,
-    delete_relationship,
 )
 
 FORMAT = "renmai-graph"
@@ -418,15 +416,8 @@ class EmbeddedStore:
         deletions: Deletions | None = None,
     ) -> WriteSummary:
         with self._transaction(), paused_gc():
-            plan = plan_write(
-                entities,
-                relationships,
-                self.get_many,
-                self.get_relationships,
-                replace=replace,
-                deletions=deletions,
-                fetch_degrees=self.degrees,
-                change=change,
+            plan = plan_for(
+                self, entities, relationships, replace=replace, deletions=deletions, change=change
             )
             if not plan.summary.changed:
                 return plan.summary
@@ -620,12 +611,6 @@ class EmbeddedStore:
             if data:
                 found[rel_id] = self._relationship(data)
         return found
-
-    def delete_entity(self, entity_id: str) -> bool:
-        return delete_entity(self, entity_id)
-
-    def delete_relationship(self, rel_id: RelationshipId) -> bool:
-        return delete_relationship(self, rel_id)
 
     def counts(self) -> Counts:
         self._refresh()

@@ -166,47 +166,36 @@ class ChangeRecord:
         )
 
 
-def entity_record(entity: Entity) -> dict[str, Any]:
-    """An entity as history keeps it: the load format's fields."""
-    return entity.model_dump(mode="json", exclude_defaults=True)
+Record = Entity | Relationship
 
 
-def relationship_record(rel: Relationship) -> dict[str, Any]:
-    """A relationship as history keeps it: the load format's fields."""
-    return rel.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+def record_data(record: Record) -> dict[str, Any]:
+    """An entity or relationship as history keeps it: the load format's fields."""
+    if isinstance(record, Entity):
+        return record.model_dump(mode="json", exclude_defaults=True)
+    return record.model_dump(mode="json", exclude_defaults=True, by_alias=True)
 
 
-def entity_item(old: Entity | None, new: Entity | None, *, detail: bool = True) -> ChangeItem:
-    """The item of an entity created (no ``old``), updated, or deleted (no ``new``)."""
+def change_item(old: Record | None, new: Record | None, *, detail: bool = True) -> ChangeItem:
+    """The item of a record created (no ``old``), updated, or deleted (no ``new``);
+    without ``detail``, a created record is kept by identity only."""
     some = new or old
     assert some is not None
     action: Action = "created" if old is None else "deleted" if new is None else "updated"
     keep_after = new is not None and (detail or old is not None)
+    ends: tuple[str, ...]
+    if isinstance(some, Entity):
+        kind: RecordKind = "entity"
+        identity, ends = some.id, (some.id,)
+    else:
+        kind, identity, ends = "relationship", str(some.identity), some.ends
     return ChangeItem(
-        "entity",
-        some.id,
+        kind,
+        identity,
         action,
-        (some.id,),
-        before=entity_record(old) if old is not None else None,
-        after=entity_record(new) if keep_after and new is not None else None,
-    )
-
-
-def relationship_item(
-    old: Relationship | None, new: Relationship | None, *, detail: bool = True
-) -> ChangeItem:
-    """The item of a relationship created, updated or deleted."""
-    some = new or old
-    assert some is not None
-    action: Action = "created" if old is None else "deleted" if new is None else "updated"
-    keep_after = new is not None and (detail or old is not None)
-    return ChangeItem(
-        "relationship",
-        str(some.identity),
-        action,
-        some.ends,
-        before=relationship_record(old) if old is not None else None,
-        after=relationship_record(new) if keep_after and new is not None else None,
+        ends,
+        before=record_data(old) if old is not None else None,
+        after=record_data(new) if keep_after and new is not None else None,
     )
 
 
@@ -250,8 +239,8 @@ __all__ = [
     "ChangeItem",
     "ChangeRecord",
     "Deletions",
-    "entity_item",
+    "change_item",
     "new_record",
-    "relationship_item",
+    "record_data",
     "select",
 ]

@@ -29,7 +29,7 @@ from renmai.graph.driver_text import one_line
 from renmai.graph.history import CHANGE_LABEL, Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source, personal_fields
 from renmai.graph.names import name_key, name_keys
-from renmai.graph.plan import WritePlan, plan_write
+from renmai.graph.plan import WritePlan, plan_for
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     ConnectionLost,
@@ -41,8 +41,6 @@ from renmai.graph.store import (
     ReadOnlyRefused,
     StoreError,
     WriteSummary,
-    delete_entity,
-    delete_relationship,
 )
 
 T = TypeVar("T")
@@ -378,14 +376,12 @@ class Neo4jStore:
         tally = _Tally(progress)
         with paused_gc():
             try:
-                plan = plan_write(
+                plan = plan_for(
+                    self,
                     entities,
                     relationships,
-                    self.get_many,
-                    self.get_relationships,
                     replace=replace,
                     deletions=deletions,
-                    fetch_degrees=self.degrees,
                     change=change,
                 )
                 tally.total = plan.size
@@ -469,12 +465,6 @@ class Neo4jStore:
                 tx.run(query, {"rows": list(rows)}).consume()
 
         self._write(work)
-
-    def delete_entity(self, entity_id: str) -> bool:
-        return delete_entity(self, entity_id)
-
-    def delete_relationship(self, rel_id: RelationshipId) -> bool:
-        return delete_relationship(self, rel_id)
 
     def history(
         self, entity_id: str | None = None, *, since: str | None = None

@@ -20,9 +20,8 @@ from renmai.graph.history import (
     ChangeItem,
     ChangeRecord,
     Deletions,
-    entity_item,
+    change_item,
     new_record,
-    relationship_item,
 )
 from renmai.graph.model import (
     Entity,
@@ -36,7 +35,7 @@ from renmai.graph.model import (
     merge_relationship,
 )
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import IntegrityError, Outcome, WriteSummary
+from renmai.graph.store import IntegrityError, Outcome, Store, WriteSummary
 
 FetchEntities = Callable[[Collection[str]], Mapping[str, Entity]]
 FetchRelationships = Callable[[Collection[RelationshipId]], Mapping[RelationshipId, Relationship]]
@@ -188,6 +187,28 @@ def plan_write(
     return plan
 
 
+def plan_for(
+    store: Store,
+    entities: Sequence[Entity],
+    relationships: Sequence[Relationship],
+    *,
+    replace: bool = False,
+    deletions: Deletions | None = None,
+    change: Change | None = None,
+) -> WritePlan:
+    """:func:`plan_write` against what ``store`` holds (how stores plan their writes)."""
+    return plan_write(
+        entities,
+        relationships,
+        store.get_many,
+        store.get_relationships,
+        replace=replace,
+        deletions=deletions,
+        fetch_degrees=store.degrees,
+        change=change,
+    )
+
+
 def _replaced(old: Entity, new: Entity) -> Entity:
     """``new`` in place of ``old``: the same kind, and never less "home"."""
     if old.kind != new.kind:
@@ -251,15 +272,15 @@ def _record(
     a large change keeps)."""
     detail = plan.size <= DETAIL_LIMIT
     items: list[ChangeItem] = [
-        entity_item(existing.get(e.id), e, detail=detail) for e in plan.entities
+        change_item(existing.get(e.id), e, detail=detail) for e in plan.entities
     ]
     items += [
-        relationship_item(replaced_rels.get(r.identity), r, detail=detail)
+        change_item(replaced_rels.get(r.identity), r, detail=detail)
         for r in plan.relationships
         if detail or r.identity in replaced_rels
     ]
-    items += [relationship_item(r, None) for r in plan.deleted_relationships]
-    items += [entity_item(e, None) for e in plan.deleted_entities]
+    items += [change_item(r, None) for r in plan.deleted_relationships]
+    items += [change_item(e, None) for e in plan.deleted_entities]
     counts = {o: plan.summary.total(o) for o in ("created", "updated", "deleted")}
     return new_record(change, items, counts)
 

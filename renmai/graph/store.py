@@ -235,14 +235,6 @@ class Store(Protocol):
         """The relationships with these identities that exist."""
         ...
 
-    def delete_entity(self, entity_id: str) -> bool:
-        """Delete an entity and its relationships; False when there was none."""
-        ...
-
-    def delete_relationship(self, rel_id: RelationshipId) -> bool:
-        """Delete one relationship; False when there was none."""
-        ...
-
     def counts(self) -> Counts:
         """Entities by kind and relationships by type."""
         ...
@@ -267,7 +259,7 @@ class Store(Protocol):
 
 def delete_entity(store: Store, entity_id: str) -> bool:
     """Delete an entity and its relationships in one write that keeps its
-    history (:meth:`Store.delete_entity` on every store); False when there was none."""
+    history; False when there was none."""
     if store.get(entity_id) is None:
         return False
     rels = [n.relationship.identity for n in store.neighbors(entity_id)]
