@@ -176,13 +176,13 @@ def test_newest_date_is_the_latest_evidence_and_follows_writes(loaded: Store) ->
     event = Entity(id="expo", kind="Event", name="博览会", properties={"date": "2015-06"})
     loaded.write([founded, event], [])
     assert loaded.newest_date() == "2015-06"
-    assert loaded.delete_entity("expo")
+    assert delete_entity(loaded, "expo")
     assert loaded.newest_date() == "2014"
     rel = Relationship(type="SUPPORTED", from_id="zhongshan", to_id="hk-zs-youth", until="2015-07")
     loaded.write([], [rel])
     assert loaded.newest_date() == "2015-07"
     for stored in list(loaded.relationships()):
-        loaded.delete_relationship(stored.identity)
+        delete_relationship(loaded, stored.identity)
     assert loaded.newest_date() is None
 
 
