@@ -23,7 +23,7 @@ from renmai.graph.connect import open_store
 from renmai.graph.neo4j_store import Neo4jStore
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store
-from renmai.loaders.export import personal_field_names, records
+from renmai.loaders.export import records
 
 PHONE = "+86-760-8888-1234"
 EMAIL = "chen.secret@example.org"
@@ -274,7 +274,7 @@ def _document(path: Path, fmt: str) -> Any:
 
 def test_person_contact_fields_are_the_schema_personal_fields() -> None:
     """The fields these tests look for are exactly the schema's personal ones."""
-    assert personal_field_names() == ["phone", "email", "wechat", "address", "website"]
+    assert list(SCHEMA.personal_field_names) == ["phone", "email", "wechat", "address", "website"]
     # A person's are all in PEOPLE (a website is a body's: tests/test_loaders_office.py).
-    person = {n for n, spec in SCHEMA.entity_kind("Person").fields.items() if spec.personal}
+    person = SCHEMA.personal_fields["Person"]
     assert person == set(CONTACTS_OF_PEOPLE) <= {n for e in PEOPLE["entities"] for n in e}

@@ -12,8 +12,8 @@ import pytest
 from renmai.graph.dates import year_of, year_start
 from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship, Source
+from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store
-from renmai.queries.kinds import contact_kinds, place_tie_kinds
 from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.weights import WEIGHTS_ENV, RankingWeights, WeightsError, load_weights
 
@@ -92,10 +92,10 @@ def test_evidence_includes_event_and_agreement_dates_but_not_source_dates() -> N
 
 
 def test_contact_kinds_leave_out_where_things_are() -> None:
-    contact = contact_kinds()
+    contact = SCHEMA.contact_kinds
     assert {"LOCATED_IN", "PART_OF", "REPRESENTS", "ANCESTRAL_HOME"}.isdisjoint(contact)
     assert {"KNOWS", "PARTY_TO", "SISTER_CITY_OF", "LIAISES_WITH"} <= contact
-    assert place_tie_kinds() == {"REPRESENTS", "ANCESTRAL_HOME"}
+    assert SCHEMA.place_tie_kinds == {"REPRESENTS", "ANCESTRAL_HOME"}
 
 
 def test_reference_date_is_the_newest_in_the_graph_unless_pinned(embedded_store: Store) -> None:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from renmai.cli import cli
 from renmai.cli.schema import schema_markdown
 from renmai.graph.model import Entity, Relationship, problems_of
-from renmai.graph.schema import SCHEMA, EntityKind, RelationshipKind, Schema
+from renmai.graph.schema import SCHEMA, EntityKind, FieldSpec, RelationshipKind, Schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
 
@@ -50,6 +50,56 @@ def test_a_schema_that_joins_unknown_kinds_is_refused() -> None:
                 ),
             ),
         )
+
+
+def test_roles_are_flags_of_exactly_one_kind() -> None:
+    assert (SCHEMA.country_kind, SCHEMA.person_kind) == ("Country", "Person")
+    person = EntityKind(name="Person", label_zh="人物", description="", person=True)
+    for kinds in [(person,), (person.model_copy(update={"person": False}),)]:
+        with pytest.raises(ValidationError, match="exactly one entity kind must be the"):
+            Schema(entity_kinds=kinds, relationship_kinds=())
+    with pytest.raises(ValidationError, match="evidence 'founded' is not one of its date"):
+        EntityKind(name="Event", label_zh="活动", description="", evidence=("founded",))
+    dated = {"date": FieldSpec(type="date")}
+    with pytest.raises(ValidationError, match="a kind that can act has no evidence"):
+        EntityKind(
+            name="X", label_zh="x", description="", agent=True, fields=dated, evidence=("date",)
+        )
+
+
+def test_facts_derived_from_the_declaration() -> None:
+    assert SCHEMA.place_kinds == {"Country", "City"}
+    assert SCHEMA.agent_kinds == {
+        "Country", "City", "Association", "Consulate", "Person", "Organization",
+    }  # fmt: skip
+    assert SCHEMA.containment_kinds == {"LOCATED_IN", "PART_OF"}
+    assert SCHEMA.place_tie_kinds == {"REPRESENTS", "ANCESTRAL_HOME"}
+    assert SCHEMA.position_kinds == {"HOLDS_POSITION"}
+    assert SCHEMA.contact_kinds == set(SCHEMA.relationship_kind_names) - {
+        "LOCATED_IN", "PART_OF", "REPRESENTS", "ANCESTRAL_HOME",
+    }  # fmt: skip
+    # A person's country, not their nationality; a consulate's is the one it represents.
+    assert SCHEMA.country_fields["Person"] == "country"
+    assert SCHEMA.country_fields["Consulate"] == "country"
+    assert "Event" not in SCHEMA.country_fields and "Country" not in SCHEMA.country_fields
+    assert SCHEMA.upward_fields["City"] == ("country", "part_of")
+    assert SCHEMA.upward_fields["Consulate"] == ("city",)  # REPRESENTS is no containment
+    assert set(SCHEMA.reference_fields["Person"]) == {"nationality", "country", "city"}
+    assert SCHEMA.personal_fields["Person"] == {"phone", "email", "wechat", "address"}
+    assert SCHEMA.personal_fields["City"] == set()
+    assert SCHEMA.entity_kind("Event").evidence == ("date", "end_date")
+    assert SCHEMA.is_geographic("PART_OF", "City")
+    assert not SCHEMA.is_geographic("PART_OF", "Organization")
+    assert not SCHEMA.is_geographic("KNOWS", "City")
+    knows, member = SCHEMA.relationship_kind("KNOWS"), SCHEMA.relationship_kind("MEMBER_OF")
+    assert knows.end_kinds == {"from": {"Person"}, "to": {"Person"}}
+    assert member.end_kinds["to"] == {"Association", "Organization"}
+    assert member.joins == "Person/Organization/Association/City to Association/Organization"
+    either = RelationshipKind(
+        name="X", label_zh="x", label_en="x", description="",
+        from_kinds=("City",), to_kinds=("Person",), symmetric=True,
+    )  # fmt: skip
+    assert either.end_kinds == {"from": {"City", "Person"}, "to": {"City", "Person"}}
 
 
 def test_resolving_kind_names_in_english_and_chinese() -> None:

@@ -8,16 +8,29 @@ import click
 
 from renmai.cli.app import cli
 from renmai.cli.output import render_table
-from renmai.graph.schema import SCHEMA, FieldSpec
+from renmai.graph.schema import SCHEMA, EntityKind, FieldSpec
 
 
-def _field(name: str, spec: FieldSpec) -> str:
+def _field(name: str, spec: FieldSpec, evidence: tuple[str, ...] = ()) -> str:
     detail = {
         "enum": "/".join(spec.values),
         "ref": "→" + "/".join(spec.ref_kinds),
     }.get(spec.type, spec.type)
-    flags = "".join([" required" if spec.required else "", " personal" if spec.personal else ""])
-    return f"{name} ({detail}{flags})"
+    flags = [
+        flag
+        for flag, on in (
+            ("required", spec.required),
+            ("personal", spec.personal),
+            ("evidence", name in evidence),
+        )
+        if on
+    ]
+    return f"{name} ({' '.join([detail, *flags])})"
+
+
+def _roles(kind: EntityKind) -> str:
+    roles = ("agent", "place", "country", "person")
+    return ", ".join(role for role in roles if getattr(kind, role))
 
 
 def schema_markdown() -> str:
@@ -34,12 +47,19 @@ def schema_markdown() -> str:
         "",
         "## Entity kinds",
         "",
-        "| kind | 中文 | fields | description |",
-        "| --- | --- | --- | --- |",
+        "Roles: *agent* kinds can act (sign, attend, know) and are the contacts an answer",
+        "names; *place* kinds are reached through containment, never bridged; the *country*",
+        "and *person* kinds are the one kind of countries and of people. An *evidence* date",
+        "field dates the contact a relationship to the entity records.",
+        "",
+        "| kind | 中文 | roles | fields | description |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for kind in SCHEMA.entity_kinds:
-        fields = ", ".join(_field(n, s) for n, s in kind.fields.items())
-        lines.append(f"| {kind.name} | {kind.label_zh} | {fields} | {kind.description} |")
+        fields = ", ".join(_field(n, s, kind.evidence) for n, s in kind.fields.items())
+        lines.append(
+            f"| {kind.name} | {kind.label_zh} | {_roles(kind)} | {fields} | {kind.description} |"
+        )
     lines += [
         "",
         "## Relationship kinds",

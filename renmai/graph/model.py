@@ -236,7 +236,7 @@ class Entity(BaseModel):
 
     def public(self) -> Entity:
         """This entity without its personal-data fields (contact details)."""
-        personal = personal_fields(self.kind)
+        personal = SCHEMA.personal_fields[self.kind]
         if not personal & self.properties.keys():
             return self
         props = {k: v for k, v in self.properties.items() if k not in personal}
@@ -321,11 +321,6 @@ class RelationshipId(NamedTuple):
         return f"{self.from_id}-[{self.type}{suffix}]->{self.to_id}"
 
 
-def personal_fields(kind: str) -> set[str]:
-    """Names of the fields of ``kind`` that hold personal data."""
-    return {n for n, spec in SCHEMA.entity_kind(kind).fields.items() if spec.personal}
-
-
 def endpoint_problems(
     rel: Relationship, from_kind: str | None, to_kind: str | None
 ) -> list[Problem]:
@@ -335,13 +330,11 @@ def endpoint_problems(
         problems.append(Problem("from", f"no entity with id {rel.from_id!r}"))
     if to_kind is None:
         problems.append(Problem("to", f"no entity with id {rel.to_id!r}"))
-    if from_kind and to_kind and not SCHEMA.relationship_kind(rel.type).allows(from_kind, to_kind):
-        kind = SCHEMA.relationship_kind(rel.type)
+    kind = SCHEMA.relationship_kind(rel.type)
+    if from_kind and to_kind and not kind.allows(from_kind, to_kind):
         problems.append(
             Problem(
-                "type",
-                f"{rel.type} may not join {from_kind} to {to_kind} "
-                f"(it joins {'/'.join(kind.from_kinds)} to {'/'.join(kind.to_kinds)})",
+                "type", f"{rel.type} may not join {from_kind} to {to_kind} (it joins {kind.joins})"
             )
         )
     return problems

@@ -27,7 +27,7 @@ from renmai.graph.credentials import SCHEMES, redact, split_uri
 from renmai.graph.dates import latest
 from renmai.graph.driver_text import one_line
 from renmai.graph.history import CHANGE_LABEL, Change, ChangeRecord, Deletions
-from renmai.graph.model import Entity, Relationship, RelationshipId, Source, personal_fields
+from renmai.graph.model import Entity, Relationship, RelationshipId, Source
 from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import WritePlan, plan_for
 from renmai.graph.schema import SCHEMA
@@ -815,7 +815,7 @@ def _plain(value: Any, show_contacts: bool = True) -> Any:
         if not show_contacts:
             kinds = [k for k in value.labels if SCHEMA.has_entity_kind(k)]
             for kind in kinds:
-                for name in personal_fields(kind):
+                for name in SCHEMA.personal_fields[kind]:
                     props.pop(name, None)
         return {"labels": sorted(value.labels), **props}
     if hasattr(value, "type") and hasattr(value, "start_node"):

@@ -287,12 +287,8 @@ def _record(
 
 def _references(entity: Entity) -> list[str]:
     """Ids that the entity's reference fields name (``country``, ``nationality`` …)."""
-    fields = SCHEMA.entity_kind(entity.kind).fields
-    return [
-        str(value)
-        for name, spec in fields.items()
-        if spec.type == "ref" and (value := entity.properties.get(name))
-    ]
+    fields = SCHEMA.reference_fields[entity.kind]
+    return [str(value) for name in fields if (value := entity.properties.get(name))]
 
 
 def _reference_problems(
@@ -301,10 +297,9 @@ def _reference_problems(
     """Reference fields must name an entity of one of the field's kinds."""
     problems = []
     for entity in entities:
-        fields = SCHEMA.entity_kind(entity.kind).fields
-        for name, spec in fields.items():
+        for name, spec in SCHEMA.reference_fields[entity.kind].items():
             target = entity.properties.get(name)
-            if spec.type != "ref" or not target:
+            if not target:
                 continue
             target_kind = kind_of(target)
             if target_kind is None:

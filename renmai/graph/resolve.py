@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Literal
 
 from renmai.graph import names
@@ -38,10 +37,6 @@ from renmai.graph.names import has_han
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store
 
-#: The kind whose entities are countries, and the field that names an entity's
-#: country: both are how the schema spells "where is it".
-COUNTRY_KIND = "Country"
-COUNTRY_FIELD = "country"
 #: Containment chains are short (community → town → city → SAR → country);
 #: the bound only guards against cycles in bad data.
 _MAX_CHAIN = 6
@@ -179,27 +174,10 @@ class Resolution:
 
 def describe(entity: Entity) -> str:
     """``id (Kind 名称, country)``: enough to tell two candidates apart."""
-    country = entity.properties.get(COUNTRY_FIELD)
+    field = SCHEMA.country_fields.get(entity.kind)
+    country = entity.properties.get(field) if field else None
     where = f", {country}" if country else ""
     return f"{entity.id} ({entity.kind} {entity.name}{where})"
-
-
-@cache
-def _containment_types() -> frozenset[str]:
-    return frozenset(r.name for r in SCHEMA.relationship_kinds if r.containment)
-
-
-@cache
-def _upward_fields(kind: str) -> tuple[str, ...]:
-    """Reference fields of ``kind`` that say where an entity is (country, city, part_of …)."""
-    fields = SCHEMA.entity_kind(kind).fields
-    return tuple(
-        name
-        for name, spec in fields.items()
-        if spec.type == "ref"
-        and spec.implies
-        and SCHEMA.relationship_kind(spec.implies).containment
-    )
 
 
 def countries_of(entity: Entity, store: Store | None, batch: EntityIndex | None = None) -> set[str]:
@@ -211,16 +189,16 @@ def countries_of(entity: Entity, store: Store | None, batch: EntityIndex | None 
     seen = {entity.id}
     frontier = [entity]
     for _ in range(_MAX_CHAIN):
-        found |= {e.id for e in frontier if e.kind == COUNTRY_KIND}
+        found |= {e.id for e in frontier if e.kind == SCHEMA.country_kind}
         up = {
             str(e.properties[f])
             for e in frontier
-            for f in _upward_fields(e.kind)
+            for f in SCHEMA.upward_fields[e.kind]
             if e.properties.get(f)
         }
         if store is not None:
             neighbors = store.neighbors_many(
-                [e.id for e in frontier], direction="out", types=_containment_types()
+                [e.id for e in frontier], direction="out", types=SCHEMA.containment_kinds
             )
             up |= {n.entity.id for ns in neighbors.values() for n in ns}
         up -= seen
@@ -327,7 +305,7 @@ def _in_country(
     candidates: Sequence[Entity], country: str, store: Store | None, batch: EntityIndex | None
 ) -> tuple[list[Entity], list[Entity]]:
     """Candidates in ``country`` (else those whose country is unknown), and the rest."""
-    target = resolve(store, country, kind=COUNTRY_KIND, batch=batch)
+    target = resolve(store, country, kind=SCHEMA.country_kind, batch=batch)
     if target.entity is None:
         # An unknown country tells nothing apart: keep every candidate.
         return list(candidates), []
@@ -369,8 +347,6 @@ def resolve_any(
 
 
 __all__ = [
-    "COUNTRY_FIELD",
-    "COUNTRY_KIND",
     "EntityIndex",
     "Resolution",
     "countries_of",

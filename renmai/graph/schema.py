@@ -65,6 +65,12 @@ class EntityKind(BaseModel):
     agent: bool = False
     #: Geographic containers: reached through containment, never bridged.
     place: bool = False
+    #: The kind whose entities are countries (exactly one): what an entity's
+    #: country field names, what ``coverage`` counts, what a ``*_country``
+    #: column resolves to.
+    country: bool = False
+    #: The kind whose entities are people (exactly one): who holds posts.
+    person: bool = False
     #: Date fields that date the contact a relationship to an entity of this
     #: kind records: an event's date is when its participants met. Only kinds
     #: that cannot act have them: an association's founding date says nothing
@@ -101,6 +107,19 @@ class RelationshipKind(BaseModel):
     containment: bool = False
     #: Base strength of the tie, 0..1: how much a path along it is worth.
     strength: float = 0.5
+
+    @cached_property
+    def end_kinds(self) -> dict[str, frozenset[str]]:
+        """The kinds the ``from`` and the ``to`` end may have (either, if symmetric)."""
+        ends = {"from": frozenset(self.from_kinds), "to": frozenset(self.to_kinds)}
+        if self.symmetric:
+            ends = dict.fromkeys(ends, ends["from"] | ends["to"])
+        return ends
+
+    @property
+    def joins(self) -> str:
+        """What it joins, in words: ``Person to Organization/Association``."""
+        return f"{'/'.join(self.from_kinds)} to {'/'.join(self.to_kinds)}"
 
     def allows(self, from_kind: str, to_kind: str) -> bool:
         """Whether this kind may join an entity of ``from_kind`` to one of ``to_kind``."""
@@ -158,6 +177,15 @@ class Schema(BaseModel):
             for field_name in rel.fields:
                 if field_name in self.core_relationship_fields:
                     raise ValueError(f"{rel.name}.{field_name} shadows a core field")
+        for role in ("country", "person"):
+            flagged = [k.name for k in self.entity_kinds if getattr(k, role)]
+            if len(flagged) != 1:
+                raise ValueError(f"exactly one entity kind must be the {role} kind, not {flagged}")
+        country = next(k.name for k in self.entity_kinds if k.country)
+        for kind in self.entity_kinds:
+            fields = [n for n, spec in kind.fields.items() if _names_country(spec, country)]
+            if len(fields) > 1:
+                raise ValueError(f"{kind.name} has more than one country field: {fields}")
         return self
 
     @cached_property
@@ -167,6 +195,120 @@ class Schema(BaseModel):
     @cached_property
     def _relationships(self) -> dict[str, RelationshipKind]:
         return {r.name: r for r in self.relationship_kinds}
+
+    # -- facts derived from the declaration, computed once -----------------------
+    @cached_property
+    def country_kind(self) -> str:
+        """The kind whose entities are countries (:attr:`EntityKind.country`)."""
+        return next(k.name for k in self.entity_kinds if k.country)
+
+    @cached_property
+    def person_kind(self) -> str:
+        """The kind whose entities are people (:attr:`EntityKind.person`)."""
+        return next(k.name for k in self.entity_kinds if k.person)
+
+    @cached_property
+    def agent_kinds(self) -> frozenset[str]:
+        """Entity kinds that can act (:attr:`EntityKind.agent`)."""
+        return frozenset(k.name for k in self.entity_kinds if k.agent)
+
+    @cached_property
+    def place_kinds(self) -> frozenset[str]:
+        """Entity kinds that are geographic containers (:attr:`EntityKind.place`)."""
+        return frozenset(k.name for k in self.entity_kinds if k.place)
+
+    @cached_property
+    def country_fields(self) -> dict[str, str]:
+        """For each kind that has one, the field that names its country: the
+        reference to the country kind that implies a relationship (a person's
+        ``country``, not their ``nationality``)."""
+        found = {}
+        for kind in self.entity_kinds:
+            for name, spec in kind.fields.items():
+                if _names_country(spec, self.country_kind):
+                    found[kind.name] = name
+        return found
+
+    @cached_property
+    def reference_fields(self) -> dict[str, dict[str, FieldSpec]]:
+        """For each kind, its reference fields (``type: ref``) by name."""
+        return {
+            k.name: {n: spec for n, spec in k.fields.items() if spec.type == "ref"}
+            for k in self.entity_kinds
+        }
+
+    @cached_property
+    def upward_fields(self) -> dict[str, tuple[str, ...]]:
+        """For each kind, the reference fields that say where an entity is: those
+        implying a containment relationship (``country``, ``city``, ``part_of`` …)."""
+        return {
+            kind: tuple(n for n, spec in refs.items() if spec.implies in self.containment_kinds)
+            for kind, refs in self.reference_fields.items()
+        }
+
+    @cached_property
+    def personal_fields(self) -> dict[str, frozenset[str]]:
+        """For each kind, the fields that hold personal data (:attr:`FieldSpec.personal`)."""
+        return {
+            k.name: frozenset(n for n, spec in k.fields.items() if spec.personal)
+            for k in self.entity_kinds
+        }
+
+    @cached_property
+    def personal_field_names(self) -> tuple[str, ...]:
+        """Every personal field of any kind, once, in declaration order (phone, email …)."""
+        names = (n for k in self.entity_kinds for n, spec in k.fields.items() if spec.personal)
+        return tuple(dict.fromkeys(names))
+
+    @cached_property
+    def containment_kinds(self) -> frozenset[str]:
+        """Relationship kinds that are geographic or organisational containment."""
+        return frozenset(r.name for r in self.relationship_kinds if r.containment)
+
+    def _points_at_places(self, kind: RelationshipKind) -> bool:
+        """A kind by which something that is not a place points only at places
+        (a consulate at the country it represents, a leader at an ancestral home)."""
+        places = self.place_kinds
+        return (
+            not kind.containment
+            and set(kind.to_kinds) <= places
+            and not set(kind.from_kinds) <= places
+        )
+
+    @cached_property
+    def place_tie_kinds(self) -> frozenset[str]:
+        """Kinds that tie an entity to a place it stands for or comes from
+        (REPRESENTS, ANCESTRAL_HOME …): a place target includes their sources."""
+        return frozenset(r.name for r in self.relationship_kinds if self._points_at_places(r))
+
+    @cached_property
+    def contact_kinds(self) -> frozenset[str]:
+        """Relationship kinds that record contact, as opposed to where or what a thing is.
+
+        Containment kinds and place ties (:attr:`place_tie_kinds`) are facts
+        about an entity, not ties anyone keeps up. Two cities' sister-city tie
+        is contact.
+        """
+        facts = self.containment_kinds | self.place_tie_kinds
+        return frozenset(r.name for r in self.relationship_kinds if r.name not in facts)
+
+    @cached_property
+    def position_kinds(self) -> frozenset[str]:
+        """Kinds by which only a person points at an organization (a post held):
+        what tells who a person is, next to their name in an answer."""
+        return frozenset(
+            r.name
+            for r in self.relationship_kinds
+            if r.from_kinds == (self.person_kind,)
+            and not r.symmetric
+            and r.name not in self.place_tie_kinds
+        )
+
+    def is_geographic(self, rel_type: str, container_kind: str | None) -> bool:
+        """Whether a relationship of ``rel_type`` to an entity of ``container_kind``
+        is geographic containment: a containment kind whose container is a place.
+        A unit ``PART_OF`` its organization is an ordinary tie."""
+        return rel_type in self.containment_kinds and container_kind in self.place_kinds
 
     @property
     def entity_kind_names(self) -> tuple[str, ...]:
@@ -219,6 +361,11 @@ class Schema(BaseModel):
         return None
 
 
+def _names_country(spec: FieldSpec, country_kind: str) -> bool:
+    """Whether a field says which country an entity is in (or stands for)."""
+    return spec.type == "ref" and spec.ref_kinds == (country_kind,) and spec.implies is not None
+
+
 # --------------------------------------------------------------------------
 # The declaration. Kinds that can act on their own behalf:
 AGENTS = ("Person", "Organization", "Association", "Consulate", "City", "Country")
@@ -261,6 +408,7 @@ SCHEMA = Schema(
             "Hong Kong and Macao SARs.",
             place=True,
             agent=True,
+            country=True,
             fields={
                 "iso_code": FieldSpec(label="ISO 3166 code"),
                 "status": FieldSpec(type="enum", values=("country", "sar", "region"), label="类型"),
@@ -336,6 +484,7 @@ SCHEMA = Schema(
             label_zh="人物",
             description="Diaspora leaders (侨领), officials, experts and business people.",
             agent=True,
+            person=True,
             fields={
                 "title": FieldSpec(label="职务"),
                 "nationality": FieldSpec(type="ref", ref_kinds=("Country",), label="国籍"),

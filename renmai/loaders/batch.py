@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from pydantic import ValidationError
 
@@ -33,8 +32,6 @@ from renmai.graph.model import (
     problems_of,
 )
 from renmai.graph.resolve import (
-    COUNTRY_FIELD,
-    COUNTRY_KIND,
     EntityIndex,
     Resolution,
     describe,
@@ -87,10 +84,6 @@ def build_batch(
     """Entities and relationships from drafts, checked against the batch and the
     store; ``progress`` is told of each draft done."""
     return _Builder(store).build(entities, relationships, progress or no_progress)
-
-
-def _has_country(kind: str) -> bool:
-    return COUNTRY_FIELD in SCHEMA.entity_kind(kind).fields
 
 
 class _Builder:
@@ -155,13 +148,13 @@ class _Builder:
             ok.add(id(draft))
         unnamed = [d for d in drafts if d.id is None]
         # Countries first: the others use them to tell same-named places apart.
-        for draft in [d for d in unnamed if not _has_country(d.kind)]:
+        for draft in [d for d in unnamed if d.kind not in SCHEMA.country_fields]:
             if self._resolve_id(draft, None):
                 ok.add(id(draft))
         for draft in drafts:
             if id(draft) in ok and draft.id and self._country_of(draft):
                 self._claim(draft, None)
-        for draft in [d for d in unnamed if _has_country(d.kind)]:
+        for draft in [d for d in unnamed if d.kind in SCHEMA.country_fields]:
             if self._resolve_id(draft, self._country_of(draft)):
                 ok.add(id(draft))
         return [d for d in drafts if id(d) in ok]
@@ -169,10 +162,11 @@ class _Builder:
     def _country_of(self, draft: EntityDraft) -> str | None:
         """The id of the country a draft names, when it names a known one."""
         if id(draft) not in self.countries:
-            text = draft.properties.get(COUNTRY_FIELD)
-            if text is None or not _has_country(draft.kind):
+            field = SCHEMA.country_fields.get(draft.kind)
+            text = draft.properties.get(field) if field else None
+            if field is None or text is None:
                 return None
-            spec = SCHEMA.entity_kind(draft.kind).fields[COUNTRY_FIELD]
+            spec = SCHEMA.entity_kind(draft.kind).fields[field]
             found = resolve(self.store, as_text(text), kind=spec.ref_kinds, batch=self.index)
             if found.entity is None:
                 return None
@@ -210,7 +204,7 @@ class _Builder:
         names = [*(current.all_names if current else []), *draft.aliases]
         properties = dict(current.properties) if current else {}
         if country := self.countries.get(id(draft)):
-            properties[COUNTRY_FIELD] = country
+            properties[SCHEMA.country_fields[draft.kind]] = country
         # Not validated: the draft is checked in full later; this only has to
         # be findable by id, name and country.
         skeleton = Entity.model_construct(
@@ -262,7 +256,8 @@ class _Builder:
                 properties[name] = value
                 continue
             # A city is looked for in the entity's own country.
-            country = self._country_of(draft) if name != COUNTRY_FIELD else None
+            own = name != SCHEMA.country_fields.get(draft.kind)
+            country = self._country_of(draft) if own else None
             text = as_text(value)
             found = resolve(
                 self.store, text, kind=spec.ref_kinds, country=country, batch=self.index
@@ -316,7 +311,8 @@ class _Builder:
                 continue
             if not end.text:
                 continue
-            kinds = {end.kind} if end.kind else _end_kinds(draft.type, end_name)
+            rel_kind = SCHEMA.relationship_kind(draft.type)
+            kinds = {end.kind} if end.kind else rel_kind.end_kinds[end_name]
             if not end.country:
                 # An id of the batch: what resolve() would find first, without
                 # its set-up (this runs twice per relationship of a load).
@@ -335,7 +331,7 @@ class _Builder:
             else:
                 message = _unresolved(found, kinds, country)
                 if not end.kind and found.status == "missing" and found.set_aside:
-                    message += f" ({draft.type} joins {_joins(draft.type)})"
+                    message += f" ({draft.type} joins {rel_kind.joins})"
                 self.problem(draft, end_name, message)
         # Ends that did not resolve are reported; stand-ins let the rest of the
         # record (dates, fields) be checked too.
@@ -368,11 +364,12 @@ class _Builder:
     def _end_country(self, draft: RelationshipDraft, end_name: str, end: End) -> str | None:
         if not end.country:
             return None
-        found = resolve(self.store, end.country, kind=COUNTRY_KIND, batch=self.index)
+        country_kind = SCHEMA.country_kind
+        found = resolve(self.store, end.country, kind=country_kind, batch=self.index)
         if found.entity is not None:
             return found.entity.id
         if not draft.create_missing:
-            self.problem(draft, f"{end_name}_country", _unresolved(found, {COUNTRY_KIND}, None))
+            self.problem(draft, f"{end_name}_country", _unresolved(found, {country_kind}, None))
         return None
 
     def _kind_of(self, entity_id: str) -> str | None:
@@ -384,7 +381,8 @@ class _Builder:
     ) -> str | None:
         """Mapping mode: a new entity for an end that matches nothing."""
         assert end.kind is not None
-        properties = {COUNTRY_FIELD: country} if country and _has_country(end.kind) else {}
+        field = SCHEMA.country_fields.get(end.kind)
+        properties = {field: country} if country and field else {}
         try:
             entity = Entity(
                 id=new_id(end.text, None, end.kind, self._taken),
@@ -404,20 +402,6 @@ class _Builder:
         self.batch.warnings.append(LoadWarning(draft.where(end_name), note))
         self._add(entity, draft.where(end_name))
         return entity.id
-
-
-@cache
-def _end_kinds(rel_type: str, end_name: str) -> frozenset[str]:
-    """The kinds the ``from`` or ``to`` end of a relationship type may have."""
-    kind = SCHEMA.relationship_kind(rel_type)
-    if kind.symmetric:
-        return frozenset(kind.from_kinds) | frozenset(kind.to_kinds)
-    return frozenset(kind.from_kinds if end_name == "from" else kind.to_kinds)
-
-
-def _joins(rel_type: str) -> str:
-    kind = SCHEMA.relationship_kind(rel_type)
-    return f"{'/'.join(kind.from_kinds)} to {'/'.join(kind.to_kinds)}"
 
 
 def _unresolved(found: Resolution, kinds: Collection[str], country: str | None) -> str:

@@ -82,15 +82,9 @@ class ExportReport:
         return contacts_note(self.contacts)
 
 
-def personal_field_names() -> list[str]:
-    """Every personal field of the schema, in schema order (phone, email …)."""
-    names = [n for k in SCHEMA.entity_kinds for n, spec in k.fields.items() if spec.personal]
-    return list(dict.fromkeys(names))
-
-
 def contacts_note(contacts: bool) -> str:
     """Whether an export holds contact details, in words."""
-    fields = ", ".join(personal_field_names())
+    fields = ", ".join(SCHEMA.personal_field_names)
     if contacts:
         return (
             f"contact details ({fields}) are INCLUDED: this export holds "

@@ -81,8 +81,7 @@ class PairMapping:
             ends[end] = resolved
         if not kind.allows(ends["from"], ends["to"]):
             raise MappingError(
-                f"{rel_type} may not join {ends['from']} to {ends['to']} "
-                f"(it joins {'/'.join(kind.from_kinds)} to {'/'.join(kind.to_kinds)})"
+                f"{rel_type} may not join {ends['from']} to {ends['to']} (it joins {kind.joins})"
             )
         unknown = set(self.properties) - set(kind.fields)
         if unknown:

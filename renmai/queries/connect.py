@@ -34,7 +34,7 @@ from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Neighbor, Store
 from renmai.graph.subgraph import Subgraph
 from renmai.queries.arrows import relationship_details
-from renmai.queries.kinds import is_agent, is_geographic, position_kinds
+from renmai.queries.kinds import is_agent, is_geographic
 from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.targets import TargetSet, target_set
 from renmai.queries.walk import (
@@ -207,12 +207,10 @@ def introducers(graph: LocalGraph, nodes: tuple[str, ...]) -> list[str]:
 
 def add_affiliations(store: Store, contacts: Sequence[Contact]) -> None:
     """Fill in the posts of the contacts who can hold one: one round trip."""
-    kinds = position_kinds()
-    holders = {k for name in kinds for k in SCHEMA.relationship_kind(name).from_kinds}
-    ids = [c.entity.id for c in contacts if c.entity.kind in holders]
+    ids = [c.entity.id for c in contacts if c.entity.kind == SCHEMA.person_kind]
     if not ids:
         return
-    found = store.neighbors_many(ids, direction="out", types=kinds)
+    found = store.neighbors_many(ids, direction="out", types=SCHEMA.position_kinds)
     for contact in contacts:
         posts = found.get(contact.entity.id, [])
         contact.affiliations = sorted(posts, key=lambda n: (n.entity.name, n.entity.id))

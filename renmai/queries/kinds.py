@@ -1,91 +1,33 @@
-"""What the schema says about kinds, as the queries need it.
+"""What an entity or a relationship is, by the schema's flags.
 
-Queries never name a relationship type or an entity kind; they ask here which
-kinds can act, which are places, which relationships are containment, which
-record contact, and which tie an entity to a place — all derived from
-:data:`~renmai.graph.schema.SCHEMA`.
+The sets of kinds (which can act, which are places, which relationships record
+contact …) are facts of the schema, computed there once
+(:class:`~renmai.graph.schema.Schema`); these are the questions walks ask of
+one entity in hand, which may be missing (None) when it is not loaded.
 
->>> sorted(place_tie_kinds())
-['ANCESTRAL_HOME', 'REPRESENTS']
->>> sorted(position_kinds())
-['HOLDS_POSITION']
+>>> from renmai.graph.model import Entity, Relationship
+>>> town = Entity(id="shiqi", kind="City", name="石岐")
+>>> is_place(town), is_agent(town), is_place(None)
+(True, True, False)
+>>> is_geographic(Relationship(type="PART_OF", from_id="x", to_id="shiqi"), town)
+True
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 from renmai.graph.model import Entity, Relationship
-from renmai.graph.schema import SCHEMA, RelationshipKind
-
-
-def _points_at_places(kind: RelationshipKind) -> bool:
-    """A kind by which something that is not a place points only at places
-    (a consulate at the country it represents, a leader at an ancestral home)."""
-    return (
-        not kind.containment
-        and all(SCHEMA.entity_kind(k).place for k in kind.to_kinds)
-        and not all(SCHEMA.entity_kind(k).place for k in kind.from_kinds)
-    )
-
-
-def contact_kinds() -> frozenset[str]:
-    """Relationship kinds that record contact, as opposed to where or what a thing is.
-
-    Derived from the schema: containment kinds, and kinds by which something
-    that is not a place points only at places (a consulate representing a
-    country, an ancestral home), are facts about an entity, not ties anyone
-    keeps up. Two cities' sister-city tie is contact.
-    """
-    return frozenset(
-        kind.name
-        for kind in SCHEMA.relationship_kinds
-        if not kind.containment and not _points_at_places(kind)
-    )
-
-
-def place_tie_kinds() -> frozenset[str]:
-    """Kinds that tie an entity to a place it stands for or comes from
-    (REPRESENTS, ANCESTRAL_HOME …): a place target includes their sources."""
-    return frozenset(kind.name for kind in SCHEMA.relationship_kinds if _points_at_places(kind))
-
-
-@cache
-def containment_kinds() -> frozenset[str]:
-    return frozenset(k.name for k in SCHEMA.relationship_kinds if k.containment)
+from renmai.graph.schema import SCHEMA
 
 
 def is_place(entity: Entity | None) -> bool:
-    return entity is not None and entity.kind in _place_kinds()
-
-
-@cache
-def _place_kinds() -> frozenset[str]:
-    return frozenset(k.name for k in SCHEMA.entity_kinds if k.place)
+    return entity is not None and entity.kind in SCHEMA.place_kinds
 
 
 def is_agent(entity: Entity) -> bool:
-    return entity.kind in _agent_kinds()
-
-
-@cache
-def _agent_kinds() -> frozenset[str]:
-    return frozenset(k.name for k in SCHEMA.entity_kinds if k.agent)
+    return entity.kind in SCHEMA.agent_kinds
 
 
 def is_geographic(rel: Relationship, container: Entity | None) -> bool:
-    """Whether ``rel`` is geographic containment: a containment kind whose
-    container (``rel.to_id``, given as ``container``) is a place. A unit
-    ``PART_OF`` its organization is an ordinary tie."""
-    return rel.type in containment_kinds() and is_place(container)
-
-
-@cache
-def position_kinds() -> frozenset[str]:
-    """Kinds by which only a person points at an organization (a post held):
-    what tells who a person is, next to their name in an answer."""
-    return frozenset(
-        kind.name
-        for kind in SCHEMA.relationship_kinds
-        if kind.from_kinds == ("Person",) and not kind.symmetric and not _points_at_places(kind)
-    )
+    """Whether ``rel`` is geographic containment (see :meth:`Schema.is_geographic
+    <renmai.graph.schema.Schema.is_geographic>`); ``container`` is ``rel.to_id``."""
+    return SCHEMA.is_geographic(rel.type, None if container is None else container.kind)

@@ -26,10 +26,10 @@ import networkx as nx
 
 from renmai.graph.dates import year_of, year_start
 from renmai.graph.model import Entity, Relationship, RelationshipId
-from renmai.graph.resolve import COUNTRY_KIND
+from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Direction, Neighbor, Store
 from renmai.queries.arrows import relationship_label
-from renmai.queries.kinds import contact_kinds, is_agent, is_geographic
+from renmai.queries.kinds import is_agent, is_geographic
 from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.targets import place_members
 from renmai.queries.walk import entity_summary
@@ -309,9 +309,9 @@ def coverage(
     since = since or default_since(ranker)
     bound = year_start(since)
     view = GraphView(store.to_networkx())
-    contact = contact_kinds()
+    contact = SCHEMA.contact_kinds
     rows = []
-    for country in view.entities(COUNTRY_KIND):
+    for country in view.entities(SCHEMA.country_kind):
         members = place_members(view, country).members
         rels: dict[RelationshipId, Relationship] = {}
         for found in view.neighbors_many(list(members)).values():
@@ -444,7 +444,7 @@ def stale(
     home entity at one end with ``ours``."""
     bound = year_start(since)
     view = GraphView(store.to_networkx())
-    contact = contact_kinds()
+    contact = SCHEMA.contact_kinds
     rels = [r for r in view.relationships() if r.type in contact]
     pair_last: dict[tuple[str, str], str | None] = {}
     for rel in rels:

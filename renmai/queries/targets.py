@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from renmai.errors import RenmaiError
-from renmai.graph.model import Entity, Relationship, personal_fields
+from renmai.graph.model import Entity, Relationship
 from renmai.graph.names import has_han, to_simplified
 from renmai.graph.resolve import Resolution, describe, resolve
+from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Direction, Neighbor, Store
-from renmai.queries.kinds import containment_kinds, is_place, place_tie_kinds
+from renmai.queries.kinds import is_place
 
 #: Members of a place gathered at most (a country's thousands of members in a
 #: national registry are more than any path search can use).
@@ -155,8 +156,8 @@ def place_members(store: NeighborSource, place: Entity, *, cap: int = MEMBER_CAP
     trip per level of containment."""
     members: dict[str, Entity] = {place.id: place}
     via: dict[str, Relationship] = {}
-    ties = place_tie_kinds()
-    inward = containment_kinds() | ties
+    ties = SCHEMA.place_tie_kinds
+    inward = SCHEMA.containment_kinds | ties
     frontier = [place.id]
     for _ in range(MAX_DEPTH):
         if not frontier or len(members) >= cap:
@@ -195,7 +196,7 @@ def _matcher(terms: Iterable[str]) -> re.Pattern[str]:
 
 def entity_text(entity: Entity) -> str:
     """Everything about an entity a keyword may be found in (no contact details)."""
-    personal = personal_fields(entity.kind)
+    personal = SCHEMA.personal_fields[entity.kind]
     values = [
         *entity.all_names,
         *entity.tags,
