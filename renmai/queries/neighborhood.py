@@ -27,36 +27,52 @@ from renmai.graph.store import Store
 from renmai.graph.subgraph import Subgraph
 from renmai.queries.arrows import step_arrow
 from renmai.queries.kinds import is_geographic
-from renmai.queries.ranking import Ranker, ranker_for
+from renmai.queries.ranking import ranker_for
 from renmai.queries.walk import FRONTIER_CAP, LocalGraph, Step, entity_summary
 from renmai.queries.weights import RankingWeights
 
 Mode = Literal["start", "inward", "normal", "leaf"]
 
 
-class _Neighbourhood(LocalGraph):
-    """A local graph whose walking rule is the neighbourhood's (module doc)."""
+class _NeighbourhoodRule:
+    """The walking rule of a neighbourhood (module doc), for a :class:`LocalGraph`.
 
-    def __init__(self, ranker: Ranker, start: Entity, types: Collection[str] | None) -> None:
-        super().__init__(ranker, {start.id: start}, {})
+    Whether containment may be walked depends on how the walk got where it is,
+    so the rule keeps the mode of each entity reached: the start, inward (in a
+    place, reached from the place it is in), normal, or a leaf (reached through
+    containment upward, or one of ours: never walked on from).
+    """
+
+    def __init__(self, start: Entity, types: Collection[str] | None) -> None:
         self.types = None if types is None else frozenset(types)
         self.modes: dict[str, Mode] = {start.id: "start"}
 
-    def allowed(self, rel: Relationship, u: str, v: str) -> bool:
-        return self.mode_after(rel, u) is not None and (
+    def __call__(self, graph: LocalGraph, rel: Relationship, u: str, v: str) -> bool:
+        return self.mode_after(graph, rel, u) is not None and (
             self.types is None or rel.type in self.types
         )
 
-    def mode_after(self, rel: Relationship, u: str) -> Mode | None:
+    def mode_after(self, graph: LocalGraph, rel: Relationship, u: str) -> Mode | None:
         """The mode of the entity reached from ``u`` along ``rel`` (None: not walked)."""
         mode = self.modes.get(u, "normal")
         if mode == "leaf":
             return None
-        if not is_geographic(rel, self.entities.get(rel.to_id)):
+        if not is_geographic(rel, graph.entities.get(rel.to_id)):
             return "normal"
         if rel.to_id == u:  # downward: into what is inside u
             return "inward" if mode in ("start", "inward") else None
         return "leaf" if mode == "start" else None
+
+    def reached(self, graph: LocalGraph, u: str, v: str) -> None:
+        """Note the mode of ``v``, reached from ``u`` by its strongest way."""
+        step = graph.step(u, v)
+        assert step is not None
+        if graph.entities[v].home:
+            self.modes[v] = "leaf"
+            return
+        modes = {self.mode_after(graph, link.relationship, u) for link in step.links}
+        order: tuple[Mode, ...] = ("normal", "inward", "leaf")
+        self.modes[v] = next((mode for mode in order if mode in modes), "leaf")
 
 
 @dataclass(frozen=True)
@@ -137,49 +153,54 @@ def neighbors(
     when given), listed by depth then score; ``kinds`` keeps the rows of those
     entity kinds (the walk still passes through the others). Each level keeps
     its ``frontier_cap`` best entities for the next."""
-    graph = _Neighbourhood(ranker_for(store, weights), start, types)
+    rule = _NeighbourhoodRule(start, types)
+    graph = LocalGraph(ranker_for(store, weights), {start.id: start}, {}, rule=rule)
+    #: Each entity reached: (its depth, the score of its best path, its parent there).
     best: dict[str, tuple[int, float, str]] = {start.id: (0, 1.0, start.id)}
     frontier = [start.id]
     for level in range(1, depth + 1):
         graph.expand(store, frontier)
-        found: dict[str, tuple[float, str]] = {}
-        for u in frontier:
-            for v in graph.neighbors(u):
-                if v in best:
-                    continue
-                factor = graph.factor(u, v)
-                if factor <= 0.0:
-                    continue
-                score = best[u][1] * factor
-                if v not in found or score > found[v][0]:
-                    found[v] = (score, u)
+        found = _next_level(graph, frontier, best)
         for v, (score, u) in found.items():
             best[v] = (level, score, u)
-            step = graph.step(u, v)
-            assert step is not None
-            home = graph.entities[v].home
-            graph.modes[v] = "leaf" if home else _mode_of(graph, step, u)
-        expandable = {v: s for v, (s, _) in found.items() if graph.modes[v] != "leaf"}
+            rule.reached(graph, u, v)
+        expandable = {v: s for v, (s, _) in found.items() if rule.modes[v] != "leaf"}
         frontier = sorted(expandable, key=lambda i: (-expandable[i], i))[:frontier_cap]
         if not frontier:
             break
-    rows = []
-    for entity_id, (level, score, parent) in best.items():
-        entity = graph.entities[entity_id]
-        if level == 0 or (kinds and entity.kind not in kinds):
-            continue
-        step = graph.step(parent, entity_id)
-        assert step is not None
-        rows.append(NeighborRow(entity, level, step, score))
+    rows = [
+        NeighborRow(graph.entities[i], level, _step(graph, parent, i), score)
+        for i, (level, score, parent) in best.items()
+        if level > 0 and not (kinds and graph.entities[i].kind not in kinds)
+    ]
     rows.sort(key=lambda r: (r.depth, -round(r.score, 9), r.entity.name, r.entity.id))
     return Neighborhood(start, depth, rows, dict(graph.degree))
 
 
-def _mode_of(graph: _Neighbourhood, step: Step, u: str) -> Mode:
-    """The mode an entity gets from the strongest way it was reached."""
-    modes = {graph.mode_after(link.relationship, u) for link in step.links}
-    order: tuple[Mode, ...] = ("normal", "inward", "leaf")
-    return next((mode for mode in order if mode in modes), "leaf")
+def _next_level(
+    graph: LocalGraph, frontier: list[str], best: dict[str, tuple[int, float, str]]
+) -> dict[str, tuple[float, str]]:
+    """The entities first reached from ``frontier``: each with the score of its
+    best path from the start, and the entity of the frontier it leads through."""
+    found: dict[str, tuple[float, str]] = {}
+    for u in frontier:
+        for v in graph.neighbors(u):
+            if v in best:
+                continue
+            factor = graph.factor(u, v)
+            if factor <= 0.0:
+                continue
+            score = best[u][1] * factor
+            if v not in found or score > found[v][0]:
+                found[v] = (score, u)
+    return found
+
+
+def _step(graph: LocalGraph, u: str, v: str) -> Step:
+    """The step ``u``→``v`` of a walk that took it (so it exists)."""
+    step = graph.step(u, v)
+    assert step is not None
+    return step
 
 
 @dataclass(frozen=True)

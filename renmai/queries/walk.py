@@ -3,22 +3,26 @@
 Every path query (``connect``, ``path``) runs the same two phases:
 
 1. :func:`explore` fetches the part of the graph that paths of at most
-   ``max_hops`` can use, a level at a time from both ends (origins forward,
-   targets backward), with one :meth:`~renmai.graph.store.Store.neighbors_many`
+   ``max_hops`` can use, a level at a time from both ends — two sides
+   (:class:`Side`), the origins' walking forward and the targets' backward,
+   advanced by one loop — with one :meth:`~renmai.graph.store.Store.neighbors_many`
    round trip per level, expanding the cheaper side first — the frontier with
    fewer relationships (:meth:`~renmai.graph.store.Store.degrees`), the
    targets' on a tie — and keeping each frontier to its ``frontier_cap``
    best-scoring entities. The last level fetches only the relationships that
    meet the other side, and where the sides meet only degrees are fetched (the
    hub factor). It fills a :class:`LocalGraph`.
-2. :func:`best_paths` enumerates simple paths on that local graph best first
-   (A* with an exact upper bound per remaining hop count), optionally grouped,
-   e.g. by the first contact we would call.
+2. :func:`best_first` yields the simple paths on that local graph best first
+   (A* with an exact upper bound per remaining hop count); :func:`best_paths`
+   consumes it into groups (:class:`PathGroup`), e.g. by the first contact we
+   would call, and tells it which partial paths its full groups no longer want.
 
-Walking rules (:meth:`LocalGraph.allowed`): relationships are walked in either
-direction; a path never passes through an origin or a target (it starts at
-the one and stops at the other); geographic containment — ``LOCATED_IN`` or
-``PART_OF`` into a country or city — is walked only
+Walking rules: a :class:`LocalGraph` takes its rule as a function
+(:data:`WalkRule`); the rule of paths, :func:`path_rule`, is the default.
+Relationships are walked in either direction; a path never passes through an
+origin or a target (it starts at the one and stops at the other); geographic
+containment — ``LOCATED_IN`` or ``PART_OF`` into a country or city — is
+walked only
 
 * upward as the last step into a place target (it is *how* a place is reached), or
 * downward as the first step from an origin into a place (our own towns and districts);
@@ -46,7 +50,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,6 +161,25 @@ def entity_summary(entity: Entity) -> dict[str, Any]:
     return {"id": entity.id, "name": entity.name, "name_en": entity.name_en, "kind": entity.kind}
 
 
+#: A walking rule: whether ``rel`` may be walked from ``u`` to ``v`` on the
+#: local graph (which knows the origins, targets and entities fetched so far).
+#: Called once per relationship a step could use, so it must be cheap.
+WalkRule = Callable[["LocalGraph", Relationship, str, str], bool]
+
+
+def path_rule(graph: LocalGraph, rel: Relationship, u: str, v: str) -> bool:
+    """The walking rule of paths from origins to targets (see the module doc):
+    anything but geographic containment, which only leads up into the place
+    asked about as the last step, or down from an origin into its own places."""
+    if not is_geographic(rel, graph.entities.get(rel.to_id)):
+        return True
+    if rel.from_id == u and v in graph.targets and v in graph.places_asked:
+        return True  # upward into the place asked about: the last step
+    if rel.to_id == u and u in graph.origins:
+        return is_place(graph.entities.get(v))  # downward into our own towns
+    return False
+
+
 class LocalGraph:
     """The part of the graph a query has fetched, with its origins and targets.
 
@@ -165,6 +188,10 @@ class LocalGraph:
     factor — is known can be the middle of a path: the expanded ones, origins,
     and those whose degree was noted alone (:meth:`note_degrees`: where the two
     sides of a walk met, whose relationships to both sides are known already).
+
+    Which relationships a step may use is the ``rule``'s to say: the rule of
+    paths by default (:func:`path_rule`), another for another walk (the
+    neighbourhood's, in :mod:`renmai.queries.neighborhood`).
     """
 
     def __init__(
@@ -174,8 +201,10 @@ class LocalGraph:
         targets: Mapping[str, Entity],
         *,
         places_asked: Collection[str] | None = None,
+        rule: WalkRule = path_rule,
     ) -> None:
         self.ranker = ranker
+        self.rule = rule
         self.origins = frozenset(origins)
         self.targets = frozenset(targets) - self.origins
         #: The places the question is about, which containment may lead into as
@@ -278,16 +307,6 @@ class LocalGraph:
         degree = self.degree.get(entity_id)
         return None if degree is None else self.ranker.hub(degree)
 
-    def allowed(self, rel: Relationship, u: str, v: str) -> bool:
-        """Whether ``rel`` may be walked from ``u`` to ``v`` (see the module doc)."""
-        if not is_geographic(rel, self.entities.get(rel.to_id)):
-            return True
-        if rel.from_id == u and v in self.targets and v in self.places_asked:
-            return True  # upward into the place asked about: the last step
-        if rel.to_id == u and u in self.origins:
-            return is_place(self.entities.get(v))  # downward into our own towns
-        return False
-
     def step(self, u: str, v: str) -> Step | None:
         """The step from ``u`` to ``v``, or None when nothing joins them there."""
         key = (u, v)
@@ -295,8 +314,9 @@ class LocalGraph:
             return self._steps[key]
         found = []
         a, b = self.entities[u], self.entities[v]
+        rule = self.rule
         for rid, (rel, outgoing) in self._adj.get(u, {}).get(v, {}).items():
-            if self.allowed(rel, u, v):
+            if rule(self, rel, u, v):
                 strength = self.ranker.strength(rel, a, b, key=rid)
                 found.append((-strength, rid, Link(rel, outgoing, strength)))
         step = None
@@ -314,10 +334,10 @@ class LocalGraph:
         cached = self._strengths.get(key)
         if cached is None:
             a, b = self.entities[u], self.entities[v]
-            ranker = self.ranker
+            ranker, rule = self.ranker, self.rule
             best, count = 0.0, 0
             for rid, (rel, _) in self._adj.get(u, {}).get(v, {}).items():
-                if self.allowed(rel, u, v):
+                if rule(self, rel, u, v):
                     best = max(best, ranker.strength(rel, a, b, key=rid))
                     count += 1
             cached = self._strengths[key] = ranker.combine_best(best, count) if count else 0.0
@@ -348,6 +368,55 @@ def _top(scores: Mapping[str, float], cap: int) -> list[str]:
     return [i for _, i in heapq.nsmallest(cap, [(-s, i) for i, s in scores.items()])]
 
 
+#: How a side scores a step: ``extend(score, through, here, there)`` is the
+#: score of reaching ``there`` from ``here``, which the side reached with
+#: ``score`` and whose hub factor is ``through``; 0 when it cannot be walked.
+Extend = Callable[[float, float, str, str], float]
+
+
+@dataclass
+class Side:
+    """One end of the walk: the origins', walking forward along the paths, or
+    the targets', walking back along them.
+
+    :func:`explore` advances either side with the same code; what differs is
+    only ``extend``, which reads each step in the paths' direction.
+    """
+
+    #: Where the side starts (score 1); the other side's frontier never holds them.
+    ends: frozenset[str]
+    #: The score of the best walk found from one of the ends to each entity reached.
+    scores: dict[str, float]
+    #: The entities the next level expands (at most the frontier cap, best first).
+    frontier: list[str]
+    extend: Extend
+
+    @classmethod
+    def start(cls, ends: frozenset[str], extend: Extend, cap: int) -> Side:
+        """A side at its ends, the first ``cap`` of them (by id) its frontier."""
+        scores = dict.fromkeys(sorted(ends), 1.0)
+        return cls(ends, scores, list(scores)[:cap], extend)
+
+
+def sides(graph: LocalGraph, cap: int) -> tuple[Side, Side]:
+    """The origins' side and the targets' side of a walk on ``graph``.
+
+    Both score an entity by the best walk from their ends with the factors of
+    :meth:`LocalGraph.factor`, each step read in the paths' direction. The
+    products are multiplied in the order the walk has always used: the
+    frontier caps keep the best scores, ties by id, so the last bit counts.
+    """
+    lam = graph.ranker.weights.hop_penalty
+
+    def forward(score: float, through: float, u: str, v: str) -> float:
+        return score * (graph.strength(u, v) * lam * through)
+
+    def backward(score: float, through: float, w: str, u: str) -> float:
+        return score * graph.strength(u, w) * lam * through
+
+    return Side.start(graph.origins, forward, cap), Side.start(graph.targets, backward, cap)
+
+
 def explore(
     store: Store,
     graph: LocalGraph,
@@ -364,66 +433,78 @@ def explore(
     reached that ``expand_ends`` accepts (where a path may go on to an
     introducer) are expanded, and the degrees of the entities where the two
     sides met are fetched: a round trip each."""
-    lam = graph.ranker.weights.hop_penalty
-    forward: dict[str, float] = dict.fromkeys(sorted(graph.origins), 1.0)
-    backward: dict[str, float] = dict.fromkeys(sorted(graph.targets), 1.0)
-    f_frontier = list(forward)[:frontier_cap]
-    b_frontier = list(backward)[:frontier_cap]
-    depth = 0
-    while depth < max_hops and f_frontier and b_frontier:
-        if graph.fetched > edge_budget:
+    ours, theirs = sides(graph, frontier_cap)
+    for depth in range(1, max_hops + 1):
+        if not (ours.frontier and theirs.frontier) or graph.fetched > edge_budget:
             break
-        depth += 1
-        # Every path of up to max_hops is found whichever side each level
-        # expands; the cost differs by orders of magnitude: our side starts
-        # at the home office, with thousands of relationships. On the last
-        # level only the relationships that meet the other side can still be
-        # on a path, so only those are fetched.
-        last = depth == max_hops
-        if graph.cost(store, f_frontier) < graph.cost(store, b_frontier):
-            graph.expand(store, f_frontier, among=list(backward) if last else None)
-            found: dict[str, float] = {}
-            for u in f_frontier:
-                for v in graph.neighbors(u):
-                    if v in forward or v in graph.origins:
-                        continue
-                    score = forward[u] * graph.factor(u, v)
-                    if score > found.get(v, 0.0):
-                        found[v] = score
-            forward.update(found)
-            f_frontier = _top(
-                {v: s for v, s in found.items() if v not in graph.targets}, frontier_cap
-            )
-        else:
-            graph.expand(store, b_frontier, among=list(forward) if last else None)
-            found = {}
-            for w in b_frontier:
-                through = 1.0 if w in graph.targets else graph.hub(w)
-                if through is None:
-                    continue
-                for u in graph.neighbors(w):
-                    if u in backward or u in graph.targets:
-                        continue
-                    score = backward[w] * graph.strength(u, w) * lam * through
-                    if score <= 0.0:
-                        continue
-                    if score > found.get(u, 0.0):
-                        found[u] = score
-            backward.update(found)
-            b_frontier = _top(
-                {u: s for u, s in found.items() if u not in graph.origins}, frontier_cap
-            )
+        side, other = cheaper(store, graph, ours, theirs)
+        # On the last level only the relationships that meet the other side
+        # can still be on a path, so only those are fetched.
+        advance(store, graph, side, other, frontier_cap, last=depth == max_hops)
     if expand_ends is not None:
-        ends = {
-            t: forward[t]
-            for t in graph.targets & forward.keys()
-            if not graph.expanded(t) and expand_ends(graph.entities[t])
-        }
-        graph.expand(store, _top(ends, frontier_cap))
-    # Where the two sides met without expanding, only the degree is missing:
-    # the relationships to both sides are known. (Expanding them read as many
-    # relationships as the rest of the walk: the home city's towns are there.)
-    meeting = (forward.keys() & backward.keys()) - graph.origins - graph.targets
+        _expand_ends(store, graph, ours, expand_ends, frontier_cap)
+    _note_meeting_degrees(store, graph, ours, theirs)
+
+
+def cheaper(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> tuple[Side, Side]:
+    """The side to expand next and the other one: the frontier with fewer
+    relationships to fetch, the targets' on a tie.
+
+    Every path of up to ``max_hops`` is found whichever side each level
+    expands; the cost differs by orders of magnitude: our side starts at the
+    home office, with thousands of relationships.
+    """
+    if graph.cost(store, ours.frontier) < graph.cost(store, theirs.frontier):
+        return ours, theirs
+    return theirs, ours
+
+
+def advance(
+    store: Store, graph: LocalGraph, side: Side, other: Side, cap: int, *, last: bool
+) -> None:
+    """One level of ``side``: fetch its frontier's relationships (with ``last``,
+    only those to what the ``other`` side reached: one round trip), score what
+    they reach, and make the ``cap`` best of the new entities its frontier."""
+    graph.expand(store, side.frontier, among=list(other.scores) if last else None)
+    scores, extend = side.scores, side.extend
+    found: dict[str, float] = {}
+    for here in side.frontier:
+        # An end passes on its score whole: a path starts or stops there.
+        through = 1.0 if here in side.ends else graph.hub(here)
+        if through is None:
+            continue
+        score = scores[here]
+        for there in graph.neighbors(here):
+            if there in scores:
+                continue
+            reached = extend(score, through, here, there)
+            if reached > found.get(there, 0.0):
+                found[there] = reached
+    scores.update(found)
+    side.frontier = _top({v: s for v, s in found.items() if v not in other.ends}, cap)
+
+
+def _expand_ends(
+    store: Store, graph: LocalGraph, ours: Side, accept: Callable[[Entity], bool], cap: int
+) -> None:
+    """Expand the ``cap`` best targets our side reached that ``accept`` takes
+    (where a path may go on to an introducer): one round trip."""
+    ends = {
+        t: ours.scores[t]
+        for t in graph.targets & ours.scores.keys()
+        if not graph.expanded(t) and accept(graph.entities[t])
+    }
+    graph.expand(store, _top(ends, cap))
+
+
+def _note_meeting_degrees(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> None:
+    """Fetch the degrees of the entities where the two sides met.
+
+    Their relationships to both sides are known already; only the degree (the
+    hub factor) is missing. Expanding them read as many relationships as the
+    rest of the walk: the home city's towns are there.
+    """
+    meeting = (ours.scores.keys() & theirs.scores.keys()) - graph.origins - graph.targets
     unknown = sorted(i for i in meeting if i not in graph.degree)
     if unknown:
         graph.note_degrees(store.degrees(unknown))
@@ -432,7 +513,7 @@ def explore(
 def completion_bounds(graph: LocalGraph, max_hops: int) -> list[dict[str, float]]:
     """``bounds[k][v]``: the best score a walk of at most ``k`` hops from ``v``
     to a target can add (targets: 1). An upper bound for simple paths, which
-    makes :func:`best_paths` exact best-first."""
+    makes :func:`best_first` exact best-first."""
     bounds: list[dict[str, float]] = [dict.fromkeys(graph.targets, 1.0)]
     middles = sorted(v for v in (graph.degree.keys() | graph.origins) if v not in graph.targets)
     # Only targets and other middles can lead on: skip the rest of each list.
@@ -456,8 +537,104 @@ def completion_bounds(graph: LocalGraph, max_hops: int) -> list[dict[str, float]
     return bounds
 
 
-GroupKey = Callable[[LocalGraph, tuple[str, ...]], str | None]
-Introducers = Callable[[LocalGraph, tuple[str, ...]], list[str]]
+#: A path as the ids of its entities, origin first (:meth:`LocalGraph.path`
+#: makes it a :class:`Path`).
+Nodes = tuple[str, ...]
+#: A path on the search's heap: (−upper bound of any completion, nodes, score so
+#: far, complete already). Tuples order the heap: best bound first, ties by ids.
+_Entry = tuple[float, Nodes, float, bool]
+
+
+def best_first(
+    graph: LocalGraph,
+    *,
+    max_hops: int,
+    keep: Callable[[Nodes], bool] | None = None,
+    onward: Callable[[Nodes], Sequence[str]] | None = None,
+    budget: int = PATH_BUDGET,
+) -> Iterator[Nodes]:
+    """The simple paths of up to ``max_hops`` from the origins to the targets,
+    best first, ties by the entity ids along them: A* over the local graph
+    with :func:`completion_bounds` as the exact upper bound.
+
+    A generator, so its consumer takes only the paths it needs, and steers it:
+    ``keep`` is asked about every path popped, partial or complete, and what it
+    refuses is dropped with all its continuations (a grouping refuses a path
+    whose group is full). A path that reaches a target goes one step further to
+    each entity ``onward`` returns for it (an introducer), if it has a hop left
+    and any of them can be walked to, instead of ending there. The search
+    gives up after popping ``budget`` paths (only on very dense neighbourhoods).
+    """
+    bounds = completion_bounds(graph, max_hops)
+    heap = _beginnings(graph, bounds[max_hops])
+    for _ in range(budget):
+        if not heap:
+            return
+        _, nodes, score, done = heapq.heappop(heap)
+        if keep is not None and not keep(nodes):
+            continue
+        if not done and not (len(nodes) > 1 and nodes[-1] in graph.targets):
+            _push_steps(heap, graph, bounds, nodes, score, max_hops)
+            continue
+        further = [] if done or onward is None or len(nodes) > max_hops else onward(nodes)
+        if not _push_introductions(heap, graph, nodes, score, further):
+            yield nodes
+
+
+def _beginnings(graph: LocalGraph, bounds: Mapping[str, float]) -> list[_Entry]:
+    """The heap of the origins from which a target can be reached."""
+    heap: list[_Entry] = [
+        (-bounds[o], (o,), 1.0, False) for o in sorted(graph.origins) if bounds.get(o, 0.0) > 0.0
+    ]
+    heapq.heapify(heap)
+    return heap
+
+
+def _push_steps(
+    heap: list[_Entry],
+    graph: LocalGraph,
+    bounds: list[dict[str, float]],
+    nodes: Nodes,
+    score: float,
+    max_hops: int,
+) -> None:
+    """Push each walkable one-step continuation of the partial path ``nodes``
+    that can still reach a target within ``max_hops``, with its bound."""
+    last = nodes[-1]
+    left = max_hops - len(nodes)  # hops left after the next one
+    rest = bounds[left] if left > 0 else {}
+    for v in graph.neighbors(last):
+        if v in nodes or v in graph.origins:
+            continue
+        f = graph.factor(last, v)
+        if f <= 0.0:
+            continue
+        next_score = score * f
+        if v in graph.targets:
+            bound = next_score
+        else:
+            onward = rest.get(v, 0.0)
+            if onward <= 0.0:
+                continue
+            bound = next_score * onward
+        heapq.heappush(heap, (-bound, (*nodes, v), next_score, False))
+
+
+def _push_introductions(
+    heap: list[_Entry], graph: LocalGraph, nodes: Nodes, score: float, introducers: Sequence[str]
+) -> bool:
+    """Push the complete path ``nodes`` one step on to each of ``introducers``
+    that can be walked to from its end; False when there is none."""
+    last = nodes[-1]
+    onward = [(v, graph.factor(last, v)) for v in introducers]
+    onward = [(v, f) for v, f in onward if f > 0.0 and v not in nodes]
+    for v, f in onward:
+        heapq.heappush(heap, (-score * f, (*nodes, v), score * f, True))
+    return bool(onward)
+
+
+GroupKey = Callable[[LocalGraph, Nodes], str | None]
+Introducers = Callable[[LocalGraph, Nodes], list[str]]
 
 
 @dataclass
@@ -469,6 +646,58 @@ class PathGroup:
     #: True when no path of the group had a key: the group is keyed by the
     #: target the paths end at (reached through no one else).
     fallback: bool = False
+
+
+class Grouping:
+    """The groups :func:`best_paths` fills from :func:`best_first`, in the order
+    they appear: up to ``groups`` keyed groups of ``per_group`` paths each, and
+    apart, as many fallback groups (keyed by the end of paths that had none).
+    """
+
+    def __init__(
+        self, graph: LocalGraph, key: GroupKey | None, groups: int, per_group: int
+    ) -> None:
+        self.graph = graph
+        self._key = key
+        self.groups = groups
+        self.per_group = per_group
+        self.keyed: dict[str, PathGroup] = {}
+        self.fallbacks: dict[str, PathGroup] = {}
+
+    def key(self, nodes: Nodes) -> str | None:
+        """The group of a path (None: not known yet; ``""`` without a key function)."""
+        return self._key(self.graph, nodes) if self._key else ""
+
+    def _closed(self, key: str, groups_of: dict[str, PathGroup]) -> bool:
+        if key in groups_of:
+            return len(groups_of[key].paths) >= self.per_group
+        return len(groups_of) >= self.groups
+
+    def wants(self, nodes: Nodes) -> bool:
+        """Whether a path (or any continuation of it) could still join a group:
+        not when its key is known and that group, or the list of groups, is full."""
+        key = self.key(nodes)
+        return key is None or not self._closed(key, self.keyed)
+
+    def add(self, nodes: Nodes) -> None:
+        """Add a complete path to its group, or to the fallback group of its end
+        when its key is still unknown; nothing when that group is full."""
+        key = self.key(nodes)
+        groups_of, key = (self.keyed, key) if key is not None else (self.fallbacks, nodes[-1])
+        if self._closed(key, groups_of):
+            return
+        groups_of.setdefault(key, PathGroup(key, [], groups_of is self.fallbacks))
+        groups_of[key].paths.append(self.graph.path(nodes))
+
+    def settled(self) -> bool:
+        """Whether every keyed group is there and full: no path can change them."""
+        return len(self.keyed) >= self.groups and all(
+            len(g.paths) >= self.per_group for g in self.keyed.values()
+        )
+
+    def result(self) -> list[PathGroup]:
+        """The keyed groups, then the fallback groups, each in order of appearance."""
+        return [*self.keyed.values(), *self.fallbacks.values()]
 
 
 def best_paths(
@@ -494,66 +723,22 @@ def best_paths(
     of ``per_group`` paths. Ties are broken by the entity ids along the path,
     so the answer does not depend on the store's order.
     """
-    bounds = completion_bounds(graph, max_hops)
-    # (−upper bound of any completion, nodes, score so far, complete already)
-    heap: list[tuple[float, tuple[str, ...], float, bool]] = []
-    for origin in sorted(graph.origins):
-        bound = bounds[max_hops].get(origin, 0.0)
-        if bound > 0.0:
-            heap.append((-bound, (origin,), 1.0, False))
-    heapq.heapify(heap)
-    found: dict[str, PathGroup] = {}
-    fallbacks: dict[str, PathGroup] = {}
+    grouping = Grouping(graph, group, groups, per_group)
 
-    def key_of(nodes: tuple[str, ...]) -> str | None:
-        return group(graph, nodes) if group else ""
+    def introducers(nodes: Nodes) -> Sequence[str]:
+        assert introduce is not None
+        return introduce(graph, nodes) if grouping.key(nodes) is None else ()
 
-    def closed(key: str | None, groups_of: dict[str, PathGroup]) -> bool:
-        if key is None:
-            return False
-        if key in groups_of:
-            return len(groups_of[key].paths) >= per_group
-        return len(groups_of) >= groups
-
-    def settled() -> bool:
-        return len(found) >= groups and all(len(g.paths) >= per_group for g in found.values())
-
-    pops = 0
-    while heap and pops < budget and not settled():
-        _, nodes, score, done = heapq.heappop(heap)
-        pops += 1
-        last = nodes[-1]
-        key = key_of(nodes)
-        if closed(key, found):
-            continue
-        if done or (len(nodes) > 1 and last in graph.targets):
-            if key is None and not done and introduce and len(nodes) <= max_hops:
-                onward = [(v, graph.factor(last, v)) for v in introduce(graph, nodes)]
-                onward = [(v, f) for v, f in onward if f > 0.0 and v not in nodes]
-                for v, f in onward:
-                    heapq.heappush(heap, (-score * f, (*nodes, v), score * f, True))
-                if onward:
-                    continue
-            groups_of, key = (found, key) if key is not None else (fallbacks, last)
-            if closed(key, groups_of):
-                continue
-            groups_of.setdefault(key, PathGroup(key, [], groups_of is fallbacks))
-            groups_of[key].paths.append(graph.path(nodes))
-            continue
-        left = max_hops - len(nodes)  # hops left after the next one
-        for v in graph.neighbors(last):
-            if v in nodes or v in graph.origins:
-                continue
-            f = graph.factor(last, v)
-            if f <= 0.0:
-                continue
-            next_score = score * f
-            if v in graph.targets:
-                bound = next_score
-            else:
-                rest = bounds[left].get(v, 0.0) if left > 0 else 0.0
-                if rest <= 0.0:
-                    continue
-                bound = next_score * rest
-            heapq.heappush(heap, (-bound, (*nodes, v), next_score, False))
-    return [*found.values(), *fallbacks.values()]
+    paths = best_first(
+        graph,
+        max_hops=max_hops,
+        keep=grouping.wants,
+        onward=None if introduce is None else introducers,
+        budget=budget,
+    )
+    while not grouping.settled():
+        nodes = next(paths, None)
+        if nodes is None:
+            break
+        grouping.add(nodes)
+    return grouping.result()
