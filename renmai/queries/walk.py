@@ -389,6 +389,7 @@ class Side:
     scores: dict[str, float]
     #: The entities the next level expands (at most the frontier cap, best first).
     frontier: list[str]
+    #: How the side scores a step (:data:`Extend`).
     extend: Extend
 
     @classmethod
@@ -437,7 +438,7 @@ def explore(
     for depth in range(1, max_hops + 1):
         if not (ours.frontier and theirs.frontier) or graph.fetched > edge_budget:
             break
-        side, other = cheaper(store, graph, ours, theirs)
+        side, other = _cheaper(store, graph, ours, theirs)
         # On the last level only the relationships that meet the other side
         # can still be on a path, so only those are fetched.
         advance(store, graph, side, other, frontier_cap, last=depth == max_hops)
@@ -446,7 +447,7 @@ def explore(
     _note_meeting_degrees(store, graph, ours, theirs)
 
 
-def cheaper(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> tuple[Side, Side]:
+def _cheaper(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> tuple[Side, Side]:
     """The side to expand next and the other one: the frontier with fewer
     relationships to fetch, the targets' on a tie.
 
@@ -652,13 +653,21 @@ class Grouping:
     """The groups :func:`best_paths` fills from :func:`best_first`, in the order
     they appear: up to ``groups`` keyed groups of ``per_group`` paths each, and
     apart, as many fallback groups (keyed by the end of paths that had none).
+    It steers the search: :meth:`wants` and :meth:`onward` are its ``keep``
+    and ``onward``.
     """
 
     def __init__(
-        self, graph: LocalGraph, key: GroupKey | None, groups: int, per_group: int
+        self,
+        graph: LocalGraph,
+        key: GroupKey | None,
+        groups: int,
+        per_group: int,
+        introduce: Introducers | None = None,
     ) -> None:
         self.graph = graph
         self._key = key
+        self._introduce = introduce
         self.groups = groups
         self.per_group = per_group
         self.keyed: dict[str, PathGroup] = {}
@@ -678,6 +687,13 @@ class Grouping:
         not when its key is known and that group, or the list of groups, is full."""
         key = self.key(nodes)
         return key is None or not self._closed(key, self.keyed)
+
+    def onward(self, nodes: Nodes) -> Sequence[str]:
+        """Who a path that reached a target with its key unknown goes on to
+        (``introduce``'s answer); none when its key is known."""
+        if self._introduce is None or self.key(nodes) is not None:
+            return ()
+        return self._introduce(self.graph, nodes)
 
     def add(self, nodes: Nodes) -> None:
         """Add a complete path to its group, or to the fallback group of its end
@@ -723,17 +739,12 @@ def best_paths(
     of ``per_group`` paths. Ties are broken by the entity ids along the path,
     so the answer does not depend on the store's order.
     """
-    grouping = Grouping(graph, group, groups, per_group)
-
-    def introducers(nodes: Nodes) -> Sequence[str]:
-        assert introduce is not None
-        return introduce(graph, nodes) if grouping.key(nodes) is None else ()
-
+    grouping = Grouping(graph, group, groups, per_group, introduce)
     paths = best_first(
         graph,
         max_hops=max_hops,
         keep=grouping.wants,
-        onward=None if introduce is None else introducers,
+        onward=None if introduce is None else grouping.onward,
         budget=budget,
     )
     while not grouping.settled():
