@@ -48,6 +48,7 @@ class _NeighbourhoodRule:
         self.modes: dict[str, Mode] = {start.id: "start"}
 
     def __call__(self, graph: LocalGraph, rel: Relationship, u: str, v: str) -> bool:
+        """Whether ``rel`` may be walked from ``u`` (a :data:`~renmai.queries.walk.WalkRule`)."""
         return self.mode_after(graph, rel, u) is not None and (
             self.types is None or rel.type in self.types
         )
@@ -65,12 +66,10 @@ class _NeighbourhoodRule:
 
     def reached(self, graph: LocalGraph, u: str, v: str) -> None:
         """Note the mode of ``v``, reached from ``u`` by its strongest way."""
-        step = graph.step(u, v)
-        assert step is not None
         if graph.entities[v].home:
             self.modes[v] = "leaf"
             return
-        modes = {self.mode_after(graph, link.relationship, u) for link in step.links}
+        modes = {self.mode_after(graph, link.relationship, u) for link in _step(graph, u, v).links}
         order: tuple[Mode, ...] = ("normal", "inward", "leaf")
         self.modes[v] = next((mode for mode in order if mode in modes), "leaf")
 
@@ -155,7 +154,7 @@ def neighbors(
     its ``frontier_cap`` best entities for the next."""
     rule = _NeighbourhoodRule(start, types)
     graph = LocalGraph(ranker_for(store, weights), {start.id: start}, {}, rule=rule)
-    #: Each entity reached: (its depth, the score of its best path, its parent there).
+    # Each entity reached: (its depth, the score of its best path, its parent there).
     best: dict[str, tuple[int, float, str]] = {start.id: (0, 1.0, start.id)}
     frontier = [start.id]
     for level in range(1, depth + 1):
@@ -168,13 +167,7 @@ def neighbors(
         frontier = sorted(expandable, key=lambda i: (-expandable[i], i))[:frontier_cap]
         if not frontier:
             break
-    rows = [
-        NeighborRow(graph.entities[i], level, _step(graph, parent, i), score)
-        for i, (level, score, parent) in best.items()
-        if level > 0 and not (kinds and graph.entities[i].kind not in kinds)
-    ]
-    rows.sort(key=lambda r: (r.depth, -round(r.score, 9), r.entity.name, r.entity.id))
-    return Neighborhood(start, depth, rows, dict(graph.degree))
+    return Neighborhood(start, depth, _rows(graph, best, kinds), dict(graph.degree))
 
 
 def _next_level(
@@ -194,6 +187,20 @@ def _next_level(
             if v not in found or score > found[v][0]:
                 found[v] = (score, u)
     return found
+
+
+def _rows(
+    graph: LocalGraph, best: dict[str, tuple[int, float, str]], kinds: Collection[str] | None
+) -> list[NeighborRow]:
+    """The rows of the entities reached (of ``kinds`` only, when given), by
+    depth, then score, name and id."""
+    rows = [
+        NeighborRow(graph.entities[i], level, _step(graph, parent, i), score)
+        for i, (level, score, parent) in best.items()
+        if level > 0 and not (kinds and graph.entities[i].kind not in kinds)
+    ]
+    rows.sort(key=lambda r: (r.depth, -round(r.score, 9), r.entity.name, r.entity.id))
+    return rows
 
 
 def _step(graph: LocalGraph, u: str, v: str) -> Step:

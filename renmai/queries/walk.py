@@ -67,7 +67,7 @@ FRONTIER_CAP = 150
 #: Relationships fetched at most before the exploration stops going deeper: a
 #: guard against levels full of hubs with thousands of members each.
 EDGE_BUDGET = 200_000
-#: Partial paths popped at most by :func:`best_paths` before it settles for
+#: Partial paths popped at most by :func:`best_first` before it settles for
 #: what it has (only reached on very dense neighbourhoods).
 PATH_BUDGET = 50_000
 
@@ -103,6 +103,7 @@ class Step:
 
     @property
     def forward(self) -> bool:
+        """Whether the strongest relationship points along the step."""
         return self.links[0].forward
 
 
@@ -115,14 +116,17 @@ class Path:
 
     @property
     def nodes(self) -> tuple[Entity, ...]:
+        """The entities along the path, origin first."""
         return (self.steps[0].source, *(s.target for s in self.steps))
 
     @property
     def hops(self) -> int:
+        """How many steps the path takes."""
         return len(self.steps)
 
     @property
     def relationships(self) -> list[Relationship]:
+        """Every relationship of every step (parallel ones included)."""
         return [link.relationship for s in self.steps for link in s.links]
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,6 +261,7 @@ class LocalGraph:
             sorted_.pop(other, None)
 
     def _forget(self, u: str, v: str) -> None:
+        """Drop the cached steps between ``u`` and ``v``: a relationship joined them."""
         for pair in ((u, v), (v, u)):
             self._steps.pop(pair, None)
             self._strengths.pop(pair, None)
@@ -290,6 +295,7 @@ class LocalGraph:
 
     # -- reading -------------------------------------------------------------------
     def expanded(self, entity_id: str) -> bool:
+        """Whether all relationships of ``entity_id`` have been fetched."""
         return entity_id in self._expanded
 
     def neighbors(self, entity_id: str) -> list[str]:
@@ -467,22 +473,27 @@ def advance(
     only those to what the ``other`` side reached: one round trip), score what
     they reach, and make the ``cap`` best of the new entities its frontier."""
     graph.expand(store, side.frontier, among=list(other.scores) if last else None)
-    scores, extend = side.scores, side.extend
     found: dict[str, float] = {}
     for here in side.frontier:
-        # An end passes on its score whole: a path starts or stops there.
-        through = 1.0 if here in side.ends else graph.hub(here)
-        if through is None:
-            continue
-        score = scores[here]
-        for there in graph.neighbors(here):
-            if there in scores:
-                continue
-            reached = extend(score, through, here, there)
-            if reached > found.get(there, 0.0):
-                found[there] = reached
-    scores.update(found)
+        _reach(graph, side, here, found)
+    side.scores.update(found)
     side.frontier = _top({v: s for v, s in found.items() if v not in other.ends}, cap)
+
+
+def _reach(graph: LocalGraph, side: Side, here: str, found: dict[str, float]) -> None:
+    """Score the entities ``side`` has not reached that ``here`` leads to,
+    keeping in ``found`` the best score of each."""
+    # An end passes on its score whole: a path starts or stops there.
+    through = 1.0 if here in side.ends else graph.hub(here)
+    if through is None:
+        return
+    scores, extend, score = side.scores, side.extend, side.scores[here]
+    for there in graph.neighbors(here):
+        if there in scores:
+            continue
+        reached = extend(score, through, here, there)
+        if reached > found.get(there, 0.0):
+            found[there] = reached
 
 
 def _expand_ends(
@@ -515,27 +526,44 @@ def completion_bounds(graph: LocalGraph, max_hops: int) -> list[dict[str, float]
     """``bounds[k][v]``: the best score a walk of at most ``k`` hops from ``v``
     to a target can add (targets: 1). An upper bound for simple paths, which
     makes :func:`best_first` exact best-first."""
-    bounds: list[dict[str, float]] = [dict.fromkeys(graph.targets, 1.0)]
+    # The middles of paths: entities whose hub factor is known.
     middles = sorted(v for v in (graph.degree.keys() | graph.origins) if v not in graph.targets)
-    # Only targets and other middles can lead on: skip the rest of each list.
+    onward = _onward_steps(graph, middles)
+    bounds: list[dict[str, float]] = [dict.fromkeys(graph.targets, 1.0)]
+    for _ in range(max_hops):
+        bounds.append(_one_hop_more(graph, middles, onward, bounds[-1]))
+    return bounds
+
+
+def _onward_steps(graph: LocalGraph, middles: list[str]) -> dict[str, list[tuple[str, float]]]:
+    """The walkable steps from each middle to a target or another middle, with
+    their factors: the only ones that can lead on to a target."""
     useful = (set(middles) | graph.targets) - graph.origins
     onward: dict[str, list[tuple[str, float]]] = {}
     for v in middles:
         steps = [(w, graph.factor(v, w)) for w in graph.neighbors(v) if w in useful]
         onward[v] = [(w, f) for w, f in steps if f > 0.0]
-    for _ in range(max_hops):
-        previous = bounds[-1]
-        current = dict.fromkeys(graph.targets, 1.0)
-        for v in middles:
-            best = 0.0
-            for w, f in onward[v]:
-                value = f * previous.get(w, 0.0)
-                if value > best:
-                    best = value
-            if best > 0.0:
-                current[v] = best
-        bounds.append(current)
-    return bounds
+    return onward
+
+
+def _one_hop_more(
+    graph: LocalGraph,
+    middles: list[str],
+    onward: dict[str, list[tuple[str, float]]],
+    previous: dict[str, float],
+) -> dict[str, float]:
+    """The bounds with one hop more than ``previous``: each middle's best step
+    times the bound of where it leads (middles that lead nowhere are left out)."""
+    current = dict.fromkeys(graph.targets, 1.0)
+    for v in middles:
+        best = 0.0
+        for w, f in onward[v]:
+            value = f * previous.get(w, 0.0)
+            if value > best:
+                best = value
+        if best > 0.0:
+            current[v] = best
+    return current
 
 
 #: A path as the ids of its entities, origin first (:meth:`LocalGraph.path`
@@ -550,8 +578,8 @@ def best_first(
     graph: LocalGraph,
     *,
     max_hops: int,
-    keep: Callable[[Nodes], bool] | None = None,
-    onward: Callable[[Nodes], Sequence[str]] | None = None,
+    keep: Callable[[Nodes], bool] = lambda nodes: True,
+    onward: Callable[[Nodes], Sequence[str]] = lambda nodes: (),
     budget: int = PATH_BUDGET,
 ) -> Iterator[Nodes]:
     """The simple paths of up to ``max_hops`` from the origins to the targets,
@@ -572,13 +600,15 @@ def best_first(
         if not heap:
             return
         _, nodes, score, done = heapq.heappop(heap)
-        if keep is not None and not keep(nodes):
+        if not keep(nodes):
             continue
-        if not done and not (len(nodes) > 1 and nodes[-1] in graph.targets):
+        if done:
+            yield nodes
+        elif len(nodes) == 1 or nodes[-1] not in graph.targets:
             _push_steps(heap, graph, bounds, nodes, score, max_hops)
-            continue
-        further = [] if done or onward is None or len(nodes) > max_hops else onward(nodes)
-        if not _push_introductions(heap, graph, nodes, score, further):
+        elif len(nodes) > max_hops or not _push_introductions(
+            heap, graph, nodes, score, onward(nodes)
+        ):
             yield nodes
 
 
@@ -678,6 +708,8 @@ class Grouping:
         return self._key(self.graph, nodes) if self._key else ""
 
     def _closed(self, key: str, groups_of: dict[str, PathGroup]) -> bool:
+        """Whether group ``key`` of ``groups_of`` takes no more paths: it is full,
+        or it is not there and the list of groups is."""
         if key in groups_of:
             return len(groups_of[key].paths) >= self.per_group
         return len(groups_of) >= self.groups
@@ -744,7 +776,7 @@ def best_paths(
         graph,
         max_hops=max_hops,
         keep=grouping.wants,
-        onward=None if introduce is None else grouping.onward,
+        onward=grouping.onward,
         budget=budget,
     )
     while not grouping.settled():
