@@ -23,7 +23,14 @@ from renmai.queries import (
 )
 from renmai.queries.arrows import path_text
 from renmai.queries.ranking import Ranker, ranker_for
-from renmai.queries.walk import LocalGraph, best_paths, explore
+from renmai.queries.walk import (
+    LocalGraph,
+    WalkRule,
+    best_first,
+    best_paths,
+    explore,
+    path_rule,
+)
 from renmai.queries.weights import RankingWeights
 
 
@@ -270,6 +277,48 @@ def test_frontier_caps_keep_the_best_and_stay_deterministic(world: Store) -> Non
         runs.append([[path_text(p) for p in g.paths] for g in best_paths(graph, max_hops=4)])
     assert runs[0] == runs[1]
     assert runs[0][0][0].startswith("中山市外事侨务局 —签署(2015)→ 友好合作备忘录")
+
+
+def _walked(store: Store, targets: list[str], rule: WalkRule = path_rule) -> LocalGraph:
+    """The local graph of a walk from our entities to ``targets``."""
+    homes = {e.id: e for e in store.homes()}
+    graph = LocalGraph(ranker_for(store), homes, store.get_many(targets), rule=rule)
+    explore(store, graph, max_hops=4)
+    return graph
+
+
+def test_best_first_yields_every_path_best_first_and_drops_what_keep_refuses(
+    world: Store,
+) -> None:
+    graph = _walked(world, ["icfa", "israel"])
+    every = list(best_first(graph, max_hops=4))
+    assert every == [
+        ("fao", "mou", "icfa"),
+        ("fao", "il-consulate", "israel"),
+        ("fao", "fair", "israel"),
+        ("fao", "hub", "icfa"),
+    ]
+    scores = [graph.path(nodes).score for nodes in every]
+    assert scores == sorted(scores, reverse=True)
+    # What keep refuses goes, with everything it would have led to; the rest
+    # keeps its order.
+    assert list(best_first(graph, max_hops=4, keep=lambda nodes: "mou" not in nodes)) == every[1:]
+    # The grouping takes its paths from the same sequence.
+    (group,) = best_paths(graph, max_hops=4, per_group=3)
+    assert [tuple(e.id for e in p.nodes) for p in group.paths] == every[:3]
+
+
+def test_the_walking_rule_is_a_function_the_graph_is_given(world: Store) -> None:
+    def no_memberships(graph: LocalGraph, rel: Relationship, u: str, v: str) -> bool:
+        return rel.type != "MEMBER_OF" and path_rule(graph, rel, u, v)
+
+    assert [p.nodes[1].id for p in best_paths(_walked(world, ["icfa"]), max_hops=4)[0].paths] == [
+        "mou",
+        "hub",
+    ]
+    graph = _walked(world, ["icfa"], rule=no_memberships)
+    (group,) = best_paths(graph, max_hops=4)
+    assert [[e.id for e in p.nodes] for p in group.paths] == [["fao", "mou", "icfa"]]
 
 
 def test_entities_are_found_by_any_of_their_names(world: Store) -> None:
