@@ -149,6 +149,10 @@ class Resolution:
     how: str = ""
     #: Candidates that had the name but were set aside (wrong kind, other country).
     set_aside: tuple[Entity, ...] = field(default=())
+    #: Where a found entity comes from when it is not simply the store's or the
+    #: batch's: "gazetteer" (made from it), "decision" (a decisions file). A
+    #: load's summary counts names by it (see renmai.loaders.outcomes).
+    origin: str = ""
 
     @property
     def found(self) -> bool:

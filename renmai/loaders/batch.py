@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -40,8 +41,10 @@ from renmai.graph.resolve import (
 )
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Progress, Store
+from renmai.loaders.decisions import Decisions
 from renmai.loaders.errors import LoadWarning, LocatedProblem, Location
 from renmai.loaders.ids import new_id
+from renmai.loaders.outcomes import NameOutcomes
 from renmai.loaders.progress import no_progress
 from renmai.loaders.records import Draft, End, EntityDraft, RelationshipDraft, as_text
 
@@ -61,6 +64,10 @@ class Batch:
     #: a map keyed by identity text cost 100 MB at 500k relationships, and is
     #: only needed when the store finds a problem).
     rel_origins: list[Location] = field(default_factory=list)
+    #: What became of the names the load resolved.
+    names: NameOutcomes = field(default_factory=NameOutcomes)
+    #: Names that could mean several entities, for a person to decide.
+    ambiguities: list[Ambiguity] = field(default_factory=list)
     _rel_map: dict[str, Location] | None = field(default=None, repr=False, compare=False)
 
     def origin(self, record: str) -> Location | None:
@@ -74,21 +81,36 @@ class Batch:
         return self._rel_map.get(record)
 
 
+class Ambiguity(NamedTuple):
+    """A name (given with a country) that fits several entities."""
+
+    text: str
+    country: str
+    candidates: tuple[Entity, ...]
+    where: Location
+
+
 def build_batch(
     store: Store,
     entities: Sequence[EntityDraft],
     relationships: Sequence[RelationshipDraft],
     *,
+    decisions: Decisions | None = None,
     progress: Progress | None = None,
 ) -> Batch:
     """Entities and relationships from drafts, checked against the batch and the
-    store; ``progress`` is told of each draft done."""
-    return _Builder(store).build(entities, relationships, progress or no_progress)
+    store; ``decisions`` settle ambiguous names; ``progress`` is told of each
+    draft done."""
+    builder = _Builder(store, decisions or Decisions())
+    return builder.build(entities, relationships, progress or no_progress)
 
 
 class _Builder:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, decisions: Decisions) -> None:
         self.store = store
+        self.decisions = decisions
+        #: Ids this load makes (not in the store before it).
+        self.created: set[str] = set()
         #: The batch as resolution sees it: each entity as it will be once
         #: written (its stored version merged with what the load says).
         self.index = EntityIndex()
@@ -106,6 +128,39 @@ class _Builder:
 
     def problem(self, draft: Draft, field_path: str, message: str) -> None:
         self.batch.problems.append(draft.problem(field_path, message))
+
+    # -- names -----------------------------------------------------------------
+    def _lookup(
+        self,
+        text: str,
+        kinds: Collection[str],
+        country: str | None = None,
+        country_text: str | None = None,
+    ) -> Resolution:
+        """:func:`resolve` within the load, after the decisions made for ``text``."""
+        decided = self.decisions.get(text, (country_text, country))
+        if decided is None:
+            return resolve(self.store, text, kind=kinds, country=country, batch=self.index)
+        entity = self.index.get(decided.id) or self.store.get(decided.id)
+        if entity is None or entity.kind not in kinds:
+            return Resolution(text, "missing", how="decision", origin="decision")
+        return Resolution(text, "found", (entity,), how="decision", origin="decision")
+
+    def _tally(self, found: Resolution, draft: Draft, country_text: str | None = None) -> None:
+        """Count what became of a name; keep an ambiguous one for a person to decide."""
+        if found.how == "id":
+            return  # an id is not a name
+        entity = found.entity
+        if entity is not None:
+            origin = found.origin or ("load" if entity.id in self.created else "graph")
+            self.batch.names.add(origin, found.text, entity.id)
+            return
+        reason = "ambiguous" if found.status == "ambiguous" else "no match"
+        self.batch.names.add("rejected", found.text, reason)
+        if found.status == "ambiguous":
+            self.batch.ambiguities.append(
+                Ambiguity(found.text, country_text or "", found.candidates, draft.where())
+            )
 
     def build(
         self,
@@ -143,6 +198,7 @@ class _Builder:
                 self.problem(draft, "id", f"{draft.id!r} is already a {old.kind} in the store")
                 continue
             if prior is None and old is None:
+                self.created.add(draft.id)
                 self._warn_if_known(draft)
             self._claim(draft, old)
             ok.add(id(draft))
@@ -174,11 +230,20 @@ class _Builder:
         return self.countries[id(draft)]
 
     def _resolve_id(self, draft: EntityDraft, country: str | None) -> bool:
-        found = resolve_any(
-            self.store, draft.names, kind=draft.kind, country=country, batch=self.index
-        )
-        if found.status == "ambiguous":
-            self.problem(draft, "name", found.explain() + " in an id column")
+        country_field = SCHEMA.country_fields.get(draft.kind)
+        country_text = _text_of(draft.properties.get(country_field)) if country_field else None
+        decided = self.decisions.get(draft.name or "", (country_text, country))
+        if decided is not None:
+            found = self._lookup(draft.name or "", {draft.kind}, country, country_text)
+        else:
+            found = resolve_any(
+                self.store, draft.names, kind=draft.kind, country=country, batch=self.index
+            )
+        if found.status == "ambiguous" or (decided is not None and found.entity is None):
+            self._tally(found, draft, country_text)
+            self.problem(
+                draft, "name", _unresolved(found, {draft.kind}, country) + " in an id column"
+            )
             return False
         if found.entity is not None:
             match = found.entity
@@ -188,8 +253,11 @@ class _Builder:
                 draft.aliases = [draft.name, *draft.aliases]
                 draft.name = match.name
             self._claim(draft, None if match.id in self.index else match)
+            self._tally(found, draft, country_text)
             return True
         draft.id = new_id(draft.name or "", draft.name_en, draft.kind, self._taken)
+        self.created.add(draft.id)
+        self.batch.names.add("new", draft.name or draft.id, draft.id)
         self._claim(draft, None)
         return True
 
@@ -256,12 +324,14 @@ class _Builder:
                 properties[name] = value
                 continue
             # A city is looked for in the entity's own country.
-            own = name != SCHEMA.country_fields.get(draft.kind)
-            country = self._country_of(draft) if own else None
-            text = as_text(value)
-            found = resolve(
-                self.store, text, kind=spec.ref_kinds, country=country, batch=self.index
+            country_field = SCHEMA.country_fields.get(draft.kind)
+            country = self._country_of(draft) if name != country_field else None
+            country_text = (
+                _text_of(draft.properties.get(country_field)) if country and country_field else None
             )
+            text = as_text(value)
+            found = self._lookup(text, spec.ref_kinds, country, country_text)
+            self._tally(found, draft, country_text)
             if found.entity is not None:
                 properties[name] = found.entity.id
             else:
@@ -321,14 +391,21 @@ class _Builder:
                     ids[end_name] = by_id.id
                     continue
             country = self._end_country(draft, end_name, end)
-            found = resolve(self.store, end.text, kind=kinds, country=country, batch=self.index)
+            found = self._lookup(end.text, kinds, country, end.country)
             if found.entity is not None:
+                self._tally(found, draft)
                 ids[end_name] = found.entity.id
-            elif found.status == "missing" and draft.create_missing and end.kind:
+            elif (
+                found.status == "missing"
+                and draft.create_missing
+                and end.kind
+                and found.how != "decision"  # a decision that cannot be followed is no name
+            ):
                 created = self._create(draft, end_name, end, country)
                 if created:
                     ids[end_name] = created
             else:
+                self._tally(found, draft, end.country)
                 message = _unresolved(found, kinds, country)
                 if not end.kind and found.status == "missing" and found.set_aside:
                     message += f" ({draft.type} joins {rel_kind.joins})"
@@ -365,7 +442,11 @@ class _Builder:
         if not end.country:
             return None
         country_kind = SCHEMA.country_kind
-        found = resolve(self.store, end.country, kind=country_kind, batch=self.index)
+        found = self._lookup(end.country, {country_kind})
+        if found.entity is not None or not draft.create_missing:
+            self._tally(found, draft)
+        else:
+            self.batch.names.add("unknown", end.country, "left empty")
         if found.entity is not None:
             return found.entity.id
         if not draft.create_missing:
@@ -396,6 +477,8 @@ class _Builder:
                 message = f"cannot make a new {end.kind}: {problem.field}: {problem.message}"
                 self.problem(draft, end_name, message)
             return None
+        self.created.add(entity.id)
+        self.batch.names.add("new", end.text, entity.id)
         note = f"new {end.kind} {end.text!r} ({entity.id}): nothing in the store matched"
         if end.country and not country:
             note += f"; {end.country!r} is not a known country, so it has none"
@@ -404,11 +487,17 @@ class _Builder:
         return entity.id
 
 
+def _text_of(value: object) -> str | None:
+    return None if value is None else as_text(value)
+
+
 def _unresolved(found: Resolution, kinds: Collection[str], country: str | None) -> str:
     """Why ``found`` is not one entity, for the user."""
     if found.status == "ambiguous":
         return found.explain()
     want = "/".join(sorted(kinds))
+    if found.how == "decision":
+        return f"the decision for {found.text!r} names no {want} of this load or the store"
     elsewhere = [e for e in found.set_aside if e.kind in kinds]
     other_kinds = [e for e in found.set_aside if e.kind not in kinds]
     if elsewhere and country:

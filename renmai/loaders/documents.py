@@ -93,6 +93,29 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> Any:
 _YamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def yaml_document(file: SourceFile) -> Any:
+    """A YAML file's document, read safely; its mappings know their keys' lines
+    (:func:`key_line`). :class:`~renmai.loaders.files.FileProblem` when it
+    cannot be read."""
+    return _parse_yaml(read_text(file, ReadOptions(), Reading()), file.location)
+
+
+def key_line(document: Any, path: tuple[str | int, ...]) -> int | None:
+    """The line of the key at ``path`` in a document :func:`yaml_document`
+    read (of the nearest key above it that has one)."""
+    line, node = None, document
+    for step in path:
+        if isinstance(node, _Mapping) and str(step) in node:
+            line = node.key_lines.get(str(step), line)
+            node = node[str(step)]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            line = node.line if isinstance(node, _Mapping) and node.line else line
+        else:
+            break
+    return line
+
+
 def read_yaml(file: SourceFile, options: ReadOptions) -> Reading:
     return _read_text(file, options, _parse_yaml)
 

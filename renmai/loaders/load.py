@@ -1,15 +1,20 @@
 """A load from start to end: read every file, check everything, write once.
 
-:func:`validate` reads and checks, and says what a write would do;
-:func:`load` then writes it in one :meth:`Store.write` call — which the
-embedded store makes atomic and the Neo4j store batches — so a load with a
-problem anywhere writes nothing, and the same load run twice changes nothing
-the second time (the store's upsert merges, see :mod:`renmai.graph.plan`).
+:func:`load` reads and checks every file, then writes in one
+:meth:`Store.write` call — which the embedded store makes atomic and the Neo4j
+store batches — so a load with a problem anywhere writes nothing, and the same
+load run twice changes nothing the second time (the store's upsert merges, see
+:mod:`renmai.graph.plan`). The write is planned once, by the store; a dry run
+(or :func:`validate`) plans it without writing.
+
+With ``skip_invalid`` a load leaves out the records its problems are in —
+and then what named only them — and loads the rest; the report lists what
+was left out and why (:mod:`renmai.loaders.rejects`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,25 +25,23 @@ from renmai.graph.model import Entity, Relationship
 from renmai.graph.plan import plan_write
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import IntegrityError, InterruptedWrite, Store, WriteSummary
-from renmai.loaders.batch import Batch, build_batch
-from renmai.loaders.documents import read_json, read_jsonl, read_yaml
+from renmai.loaders.batch import Ambiguity, Batch, build_batch
+from renmai.loaders.decisions import Decisions, read_decisions
 from renmai.loaders.errors import LoadError, LoadWarning, LocatedProblem, Location
 from renmai.loaders.files import Reading, ReadOptions, SourceFile, find_files
 from renmai.loaders.headers import normalize
 from renmai.loaders.mapping import PairMapping, pair_drafts
+from renmai.loaders.mapping_file import MappingFile, mapped_drafts, read_mapping
+from renmai.loaders.outcomes import NameOutcomes
 from renmai.loaders.positions import holder_drafts
 from renmai.loaders.progress import ProgressBars, phase
-from renmai.loaders.records import EntityDraft, RelationshipDraft, parse_record
-from renmai.loaders.tabular import read_csv, read_xlsx
+from renmai.loaders.readers import read
+from renmai.loaders.records import EntityDraft, RawRecord, RelationshipDraft, parse_record
+from renmai.loaders.rejects import Rejected, Rejects
 
-Reader = Callable[[SourceFile, ReadOptions], Reading]
-READERS: dict[str, Reader] = {
-    "csv": read_csv,
-    "xlsx": read_xlsx,
-    "json": read_json,
-    "jsonl": read_jsonl,
-    "yaml": read_yaml,
-}
+#: Rounds of leaving out records and checking again before a load gives up:
+#: each round leaves out what named the last round's, which rarely goes deep.
+MAX_ROUNDS = 20
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,14 @@ class LoadOptions:
     encoding: str | None = None
     #: Read the files as lists of pairs (mapping mode).
     pairs: PairMapping | None = None
+    #: A mapping file saying what each row of the tables makes
+    #: (:mod:`renmai.loaders.mapping_file`).
+    mapping: Path | str | None = None
+    #: Load the valid records and leave out the others (:attr:`LoadReport.rejected`)
+    #: instead of writing nothing.
+    skip_invalid: bool = False
+    #: A file of decisions for ambiguous names (:mod:`renmai.loaders.decisions`).
+    decisions: Path | str | None = None
 
 
 @dataclass
@@ -66,6 +77,12 @@ class LoadReport:
     warnings: list[LoadWarning] = field(default_factory=list)
     #: False for a validation or a dry run.
     written: bool = False
+    #: Records left out (``skip_invalid``), in reading order, with their problems.
+    rejected: list[Rejected] = field(default_factory=list)
+    #: What became of the names the load resolved.
+    names: NameOutcomes = field(default_factory=NameOutcomes)
+    #: Names that could mean several entities (left out with their records).
+    ambiguities: list[Ambiguity] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -105,93 +122,155 @@ def load(
     Problems the plan finds are located where their records were read. The
     history keeps the load (its files, and ``note``) with its write.
     """
-    with paused_gc():
-        report, batch = _check(store, paths, options, progress)
-        try:
-            if dry_run:
-                report.summary = plan_write(
-                    batch.entities, batch.relationships, store.get_many, store.get_relationships
-                ).summary
-            else:
-                with phase(progress, "Writing", report.records) as step:
-                    report.summary = store.write(
-                        batch.entities,
-                        batch.relationships,
-                        progress=step,
-                        change=Change("load", " ".join(report.files), note),
-                    )
-                report.written = True
-        except IntegrityError as exc:
-            raise _located(exc, batch) from None
-        except InterruptedWrite as exc:
-            raise _interrupted(exc) from None
-    return report
-
-
-def _check(
-    store: Store,
-    paths: Sequence[Path | str],
-    options: LoadOptions | None,
-    progress: ProgressBars | None,
-) -> tuple[LoadReport, Batch]:
-    """Read every file and build the batch; the store's own checks (the write
-    plan) are left to the caller."""
     options = options or LoadOptions()
-    read_options = _read_options(options)
+    with paused_gc():
+        drafts = _read(paths, options)
+        rejects = Rejects(drafts.records)
+        rejected_names = NameOutcomes()
+        ambiguities: list[Ambiguity] = []
+        for round_ in range(MAX_ROUNDS):
+            drafts.restore()
+            with phase(progress if round_ == 0 else None, "Checking", drafts.count) as step:
+                batch = build_batch(
+                    store,
+                    [d for d in drafts.entities if rejects.keeps(d.record)],
+                    [d for d in drafts.relationships if rejects.keeps(d.record)],
+                    decisions=drafts.decisions,
+                    progress=step,
+                )
+            problems = [*drafts.problems, *batch.problems]
+            # The names and ambiguities of records left out stay in the report.
+            rejected_names.take(batch.names, "rejected")
+            ambiguities += [a for a in batch.ambiguities if a not in ambiguities]
+            if problems:
+                if options.skip_invalid and rejects.take(problems):
+                    drafts.problems = []
+                    continue
+                raise LoadError(problems)
+            batch.names.take(rejected_names, "rejected")
+            batch.ambiguities = ambiguities
+            report = drafts.report(batch, rejects)
+            try:
+                if dry_run:
+                    report.summary = plan_write(
+                        batch.entities, batch.relationships, store.get_many, store.get_relationships
+                    ).summary
+                else:
+                    with phase(progress, "Writing", report.records) as step:
+                        report.summary = store.write(
+                            batch.entities,
+                            batch.relationships,
+                            progress=step,
+                            change=Change("load", " ".join(report.files), note),
+                        )
+                    report.written = True
+            except IntegrityError as exc:
+                located = _located(exc, batch)
+                if options.skip_invalid and rejects.take(located.problems):
+                    continue
+                raise located from None
+            except InterruptedWrite as exc:
+                raise _interrupted(exc) from None
+            return report
+    raise RenmaiError(
+        f"gave up leaving out invalid records after {MAX_ROUNDS} rounds; "
+        "load without skipping them to see every problem"
+    )
+
+
+@dataclass
+class _Drafts:
+    """What reading the files gave: drafts, the records they came from, and
+    the problems and warnings of reading."""
+
+    files: list[SourceFile]
+    entities: list[EntityDraft] = field(default_factory=list)
+    relationships: list[RelationshipDraft] = field(default_factory=list)
+    records: list[RawRecord] = field(default_factory=list)
+    problems: list[LocatedProblem] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
+    decisions: Decisions = field(default_factory=Decisions)
+    #: What building a batch changes in an entity draft (its id, name and
+    #: aliases), as read: a second round starts from it.
+    _read_as: list[tuple[str | None, str | None, list[str]]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.entities) + len(self.relationships)
+
+    def keep(self) -> None:
+        self._read_as = [(d.id, d.name, d.aliases) for d in self.entities]
+
+    def restore(self) -> None:
+        for draft, (id_, name, aliases) in zip(self.entities, self._read_as, strict=True):
+            draft.id, draft.name, draft.aliases = id_, name, aliases
+
+    def report(self, batch: Batch, rejects: Rejects) -> LoadReport:
+        return LoadReport(
+            files=[f.display for f in self.files],
+            entities=batch.entities,
+            relationships=batch.relationships,
+            summary=WriteSummary(),
+            warnings=[*self.warnings, *batch.warnings],
+            rejected=rejects.rejected,
+            names=batch.names,
+            ambiguities=batch.ambiguities,
+        )
+
+
+def _read(paths: Sequence[Path | str], options: LoadOptions) -> _Drafts:
+    """Read every file (and the decisions) into drafts."""
+    if options.pairs is not None and options.mapping is not None:
+        raise RenmaiError("pairs and mapping: give one way to read the rows, not both")
+    mapping = read_mapping(options.mapping) if options.mapping is not None else None
+    read_options = _read_options(options, mapping)
     pairs = options.pairs.checked() if options.pairs else None
     files, problems = find_files(paths)
-    warnings: list[LoadWarning] = []
-    entity_drafts: list[EntityDraft] = []
-    rel_drafts: list[RelationshipDraft] = []
+    drafts = _Drafts(files, problems=problems)
+    if options.decisions is not None:
+        drafts.decisions, decision_problems = read_decisions(options.decisions)
+        drafts.problems += decision_problems
     for file in files:
-        before = (len(entity_drafts), len(rel_drafts), len(problems))
-        reading = READERS[file.format](file, read_options)
-        problems += reading.problems
-        warnings += reading.warnings
+        before = (len(drafts.entities), len(drafts.relationships), len(drafts.problems))
+        reading = read(file, read_options)
+        drafts.problems += reading.problems
+        drafts.warnings += reading.warnings
         if pairs is not None:
-            rel_drafts += pair_drafts(reading.records, pairs, problems)
+            drafts.relationships += pair_drafts(reading.records, pairs, drafts.problems)
+        elif mapping is not None:
+            entities, relationships = mapped_drafts(reading.records, mapping, drafts.problems)
+            drafts.entities += entities
+            drafts.relationships += relationships
         else:
-            _parse(reading, entity_drafts, rel_drafts, problems)
-        if (len(entity_drafts), len(rel_drafts), len(problems)) == before:
-            problems += _nothing_made(file, reading)
+            _parse(reading, drafts, keep_values=options.skip_invalid)
+        if (len(drafts.entities), len(drafts.relationships), len(drafts.problems)) == before:
+            drafts.problems += _nothing_made(file, reading)
         else:
-            warnings += reading.skipped
-    with phase(progress, "Checking", len(entity_drafts) + len(rel_drafts)) as step:
-        batch = build_batch(store, entity_drafts, rel_drafts, progress=step)
-    problems += batch.problems
-    if problems:
-        raise LoadError(problems)
-    report = LoadReport(
-        files=[f.display for f in files],
-        entities=batch.entities,
-        relationships=batch.relationships,
-        summary=WriteSummary(),
-        warnings=[*warnings, *batch.warnings],
-    )
-    return report, batch
+            drafts.warnings += reading.skipped
+        if options.skip_invalid:
+            drafts.records += reading.records
+    drafts.keep()
+    return drafts
 
 
-def _parse(
-    reading: Reading,
-    entity_drafts: list[EntityDraft],
-    rel_drafts: list[RelationshipDraft],
-    problems: list[LocatedProblem],
-) -> None:
+def _parse(reading: Reading, drafts: _Drafts, *, keep_values: bool) -> None:
     """The drafts of a file's records (and of the people its post columns name)."""
     for record in reading.records:
-        draft = parse_record(record, problems)
-        # The draft holds what it read; the record stays only as the place
-        # problems are located at. Its values (a dict per record, 500k of
-        # them in a large load) are not read again.
-        record.values = {}
+        draft = parse_record(record, drafts.problems)
+        if not keep_values:
+            # The draft holds what it read; the record stays only as the place
+            # problems are located at. Its values (a dict per record, 500k of
+            # them in a large load) are not read again — unless the record
+            # may be left out, and written back as it was.
+            record.values = {}
         if isinstance(draft, EntityDraft):
-            entity_drafts.append(draft)
+            drafts.entities.append(draft)
             if draft.holders:
                 people, posts = holder_drafts(draft)
-                entity_drafts += people
-                rel_drafts += posts
+                drafts.entities += people
+                drafts.relationships += posts
         elif isinstance(draft, RelationshipDraft):
-            rel_drafts.append(draft)
+            drafts.relationships.append(draft)
 
 
 def _nothing_made(file: SourceFile, reading: Reading) -> list[LocatedProblem]:
@@ -213,19 +292,25 @@ def _interrupted(error: InterruptedWrite) -> InterruptedWrite:
     return error
 
 
-def _read_options(options: LoadOptions) -> ReadOptions:
+def _read_options(options: LoadOptions, mapping: MappingFile | None) -> ReadOptions:
     kind = None
     if options.kind is not None:
         kind = SCHEMA.resolve_entity_kind(options.kind)
         if kind is None:
             known = ", ".join(SCHEMA.entity_kind_names)
             raise RenmaiError(f"--kind: unknown kind {options.kind!r} (known: {known})")
-    columns = options.pairs.columns.values() if options.pairs else ()
+    columns: Collection[str] = ()
+    sheet = options.sheet
+    if options.pairs is not None:
+        columns = options.pairs.columns.values()
+    if mapping is not None:
+        columns = mapping.mapping.columns
+        sheet = sheet or mapping.mapping.sheet
     return ReadOptions(
         kind=kind,
-        sheet=options.sheet,
+        sheet=sheet,
         encoding=options.encoding,
-        plain=options.pairs is not None,
+        plain=options.pairs is not None or mapping is not None,
         columns=frozenset(normalize(c) for c in columns),
     )
 

@@ -24,8 +24,10 @@ from renmai.loaders.records import (
     RawRecord,
     RelationshipDraft,
     as_text,
+    headers_of,
     is_blank,
     row_source,
+    tables,
 )
 
 
@@ -121,10 +123,7 @@ def pair_drafts(
 ) -> list[RelationshipDraft]:
     """One relationship draft per record; missing columns and empty ends are problems."""
     drafts: list[RelationshipDraft] = []
-    by_table: dict[tuple[str, str | None], list[RawRecord]] = {}
-    for record in records:
-        by_table.setdefault((record.location.file, record.location.sheet), []).append(record)
-    for table in by_table.values():
+    for table in tables(records):
         columns = _find_columns(table, mapping, problems)
         if columns is None:
             continue
@@ -140,10 +139,7 @@ def _find_columns(
 ) -> dict[str, str] | None:
     """The file's own header for each column the mapping names (matched
     ignoring case and spacing), or None when some are missing."""
-    headers: dict[str, str] = {}
-    for record in table:
-        for key in record.values:
-            headers.setdefault(normalize(key), key)
+    headers = headers_of(table)
     found: dict[str, str] = {}
     missing = []
     for option, column in mapping.columns.items():

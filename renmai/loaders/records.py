@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -89,6 +89,23 @@ class RawRecord:
         if key is None:
             return self.location
         return self.key_locations.get(key, self.location)
+
+
+def tables(records: Sequence[RawRecord]) -> list[list[RawRecord]]:
+    """Records grouped by the table (file, sheet) they were read from, in order."""
+    grouped: dict[tuple[str, str | None], list[RawRecord]] = {}
+    for record in records:
+        grouped.setdefault((record.location.file, record.location.sheet), []).append(record)
+    return list(grouped.values())
+
+
+def headers_of(table: Sequence[RawRecord]) -> dict[str, str]:
+    """A table's headers as it writes them, by their folded form (:func:`normalize`)."""
+    found: dict[str, str] = {}
+    for record in table:
+        for key in record.values:
+            found.setdefault(normalize(str(key)), str(key))
+    return found
 
 
 def row_source(record: RawRecord) -> Source:

@@ -271,6 +271,11 @@ def _table(
                 continue
             values[key] = value
             where[key] = locate(row, column)
+        if options.plain and len(values) < len(headers):
+            # A mapping reads columns by header: a row that stops early (empty
+            # cells at its end) still has every one of them.
+            for key in headers.values():
+                values.setdefault(key, None)
         reading.records.append(
             RawRecord(
                 values=values,
