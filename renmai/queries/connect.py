@@ -18,8 +18,6 @@ reached ourselves, through no one else.
 The answer lists the contacts best first (a contact's score is its best
 path's), each with its best paths written out in the data's language, e.g.
 ``中山市外事侨务局 —签署(2015)→ 以色列－中国友好协会``.
-
->>> # answer = connect(store, "以色列"); answer.contacts[0].entity.name
 """
 
 from __future__ import annotations
@@ -243,6 +241,16 @@ def connect(
     ``target`` is a text (resolved as ``renmai connect`` does), an entity, or a
     prepared :class:`TargetSet`. Raises :class:`RenmaiError` subclasses for an
     ambiguous or unknown target and for a graph without home entities.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> answer = connect(store, "以色列")  # Israel, and everything in or of it
+    >>> [(contact.entity.name, round(contact.score, 3)) for contact in answer.contacts]
+    [('以色列创新署', 0.288)]
+    >>> [entity.name for entity in answer.contacts[0].paths[0].nodes]
+    ['中山市外事侨务局', '中以科技创新周', '以色列创新署']
+    >>> [contact.entity.name for contact in connect(store, "加拿大").contacts]
+    ['加拿大中山同乡会', '本拿比市']
     """
     if max_hops < 1:
         raise RenmaiError("--max-hops must be at least 1")

@@ -151,7 +151,17 @@ def neighbors(
     """Entities within ``depth`` relationships of ``start`` (of ``types`` only,
     when given), listed by depth then score; ``kinds`` keeps the rows of those
     entity kinds (the walk still passes through the others). Each level keeps
-    its ``frontier_cap`` best entities for the next."""
+    its ``frontier_cap`` best entities for the next.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> around = neighbors(store, store.get("zs-assoc-canada"))
+    >>> [(row.entity.name, round(row.score, 3)) for row in around.rows][:3]
+    [('中山市外事侨务局', 0.666), ('黄红星', 0.461), ('中山市', 0.336)]
+    >>> people = neighbors(store, store.get("burnaby"), depth=3, kinds=["Person"])
+    >>> [row.entity.name for row in people.rows]
+    ['黄红星']
+    """
     rule = _NeighbourhoodRule(start, types)
     graph = LocalGraph(ranker_for(store, weights), {start.id: start}, {}, rule=rule)
     # Each entity reached: (its depth, the score of its best path, its parent there).
@@ -286,7 +296,14 @@ class Common:
 
 def common(store: Store, a: Entity, b: Entity, *, weights: RankingWeights | None = None) -> Common:
     """What ``a`` and ``b`` share: entities joined to both (not through
-    geographic containment), best two-step path first; two round trips."""
+    geographic containment), best two-step path first; two round trips.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> shared = common(store, store.get("zhongshan"), store.get("burnaby"))
+    >>> shared.direct.relationship.type, [row.entity.name for row in shared.shared]
+    ('SISTER_CITY_OF', ['中山市与本拿比市友好城市协议', '加拿大中山同乡会'])
+    """
     graph = LocalGraph(ranker_for(store, weights), {a.id: a}, {b.id: b})
     graph.expand(store, [a.id, b.id])
     shared_ids = (set(graph.neighbors(a.id)) & set(graph.neighbors(b.id))) - {a.id, b.id}

@@ -190,7 +190,13 @@ def brokers(
 ) -> list[Broker]:
     """The entities most of our network hangs on, most critical first: those
     whose removal cuts off the most entities reachable from home, then by
-    betweenness centrality. Home entities themselves are not listed."""
+    betweenness centrality. Home entities themselves are not listed.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> [(broker.entity.name, broker.lost) for broker in brokers(store)]
+    [('加拿大中山同乡会', 1), ('中以科技创新周', 1)]
+    """
     view = GraphView(store.to_networkx())
     home_ids = sorted(e.id for e in homes) if homes else [e.id for e in view.entities() if e.home]
     graph = projection(view)
@@ -304,7 +310,14 @@ def coverage(
     there; a relationship is live when its last evidence is on or after
     ``since`` (default: the reference date less ``stale_after_years``).
     The country of a home entity is marked ``home``. Sorted by live contacts,
-    then relationships, then name, so the gaps come last."""
+    then relationships, then name, so the gaps come last.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> answer = coverage(store, since="2015")
+    >>> [(row.name, row.status, row.live_contacts, row.contacts) for row in answer.rows]
+    [('中国', 'home', 2, 3), ('加拿大', 'live', 1, 3), ('以色列', 'live', 1, 1)]
+    """
     ranker = ranker_for(store, weights)
     since = since or default_since(ranker)
     bound = year_start(since)
@@ -441,7 +454,13 @@ def stale(
     evidence of contact on or after ``since`` — through this relationship or
     any other between them. Most recently lapsed first; undated ones (no
     evidence at all) only with ``include_undated``, last; only those with a
-    home entity at one end with ``ours``."""
+    home entity at one end with ``ours``.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> [(row.source.name, row.target.name, row.last) for row in stale(store, "2015", ours=True)]
+    [('中山市', '中山市与本拿比市友好城市协议', '2012-06'), ('本拿比市', '中山市', '2012-06')]
+    """
     bound = year_start(since)
     view = GraphView(store.to_networkx())
     contact = SCHEMA.contact_kinds

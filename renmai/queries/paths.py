@@ -3,9 +3,6 @@
 Unlike ``connect``, both ends are taken literally: a country at either end is
 the country itself, not everything in it (geographic containment may still be
 the last step into it, or the first step from it into its own towns).
-
->>> # answer = path(store, lookup(store, "中山市"), lookup(store, "本拿比市"))
->>> # answer.paths[0].text()  ->  '中山市 —友好城市(…)— 本拿比市'
 """
 
 from __future__ import annotations
@@ -65,7 +62,14 @@ def path(
     frontier_cap: int = FRONTIER_CAP,
 ) -> PathAnswer:
     """Up to ``limit`` best simple paths from ``source`` to ``target`` of at most
-    ``max_hops`` relationships, best first."""
+    ``max_hops`` relationships, best first.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> answer = path(store, store.get("zs-fao"), store.get("wong-hung-sing"))
+    >>> [([entity.name for entity in p.nodes], round(p.score, 3)) for p in answer.paths]
+    [(['中山市外事侨务局', '加拿大中山同乡会', '黄红星'], 0.307)]
+    """
     if source.id == target.id:
         raise RenmaiError("the two ends of a path must be different entities")
     if max_hops < 1:

@@ -113,7 +113,14 @@ def match(entity: Entity, text: str) -> SearchHit | None:
 def search(store: Store, text: str, *, kind: str | None = None, limit: int = 20) -> list[SearchHit]:
     """Entities whose names match ``text``, best first (ties: name, then id).
 
-    >>> # store.write(...); search(store, "Novarits")[0].entity.name  -> '诺华集团'
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> [(hit.entity.name, hit.how) for hit in search(store, "Burnaby")]
+    [('本拿比市', 'exact')]
+    >>> search(store, "中山同鄉會")[0].entity.name  # traditional characters, part of the name
+    '加拿大中山同乡会'
+    >>> search(store, "Burnabee")[0].entity.name  # a typo
+    '本拿比市'
     """
     text = text.strip()
     if not text:
@@ -166,7 +173,18 @@ class EntityDetail:
 
 def describe(store: Store, entity: Entity) -> EntityDetail:
     """Everything about ``entity``: its fields (in the entity) and its
-    relationships by kind, each kind's in a stable order (other end's name, id)."""
+    relationships by kind, each kind's in a stable order (other end's name, id).
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> detail = describe(store, store.get("zs-assoc-canada"))
+    >>> for kind, ties in detail.relationships.items():
+    ...     print(kind, [n.entity.name for n in ties])
+    LOCATED_IN ['加拿大', '本拿比市']
+    HOLDS_POSITION ['黄红星']
+    ANCESTRAL_HOME ['中山市']
+    LIAISES_WITH ['中山市外事侨务局']
+    """
     grouped: dict[str, list[Neighbor]] = defaultdict(list)
     for n in store.neighbors(entity.id):
         grouped[n.relationship.type].append(n)

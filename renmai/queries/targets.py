@@ -93,6 +93,14 @@ def lookup(store: Store, text: str, *, kind: str | None = None) -> Entity:
 
     Raises :class:`EntityLookupError` listing the candidates when the name is
     ambiguous, and suggesting near names when nothing has it.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> lookup(store, "本拿比").id  # an alias
+    'burnaby'
+    >>> lookup(store, "Burnabee")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    renmai.queries.targets.EntityLookupError: ...; did you mean: burnaby (City 本拿比市, canada)
     """
     resolution = resolve(store, text, kind=kind)
     if resolution.entity is not None:
