@@ -1,12 +1,12 @@
 """The ``renmai`` command line: a thin layer that parses, calls below, and formats.
 
-Each module registers its commands on :data:`renmai.cli.app.cli` when imported.
+One module per command (or per small family, like ``load`` and
+``validate``), listed in :data:`renmai.cli.commands.COMMANDS` and imported
+only when its command runs; options shared by several commands are declared
+once in :mod:`renmai.cli.options`, text answers written in :mod:`renmai.cli.render`.
 """
 
-from renmai.cli import cypher, draw, export, generate, load, lookup, schema, stats
 from renmai.cli.app import cli
-
-COMMAND_MODULES = (cypher, draw, export, generate, load, lookup, schema, stats)
 
 
 def main() -> None:

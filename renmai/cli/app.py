@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from renmai import __version__
+from renmai.cli.commands import COMMANDS
+from renmai.cli.options import store_options
 from renmai.cli.output import terminal_text
 from renmai.errors import RenmaiError
-from renmai.graph.connect import open_store
-from renmai.graph.credentials import split_uri
-from renmai.graph.driver_text import one_line
-from renmai.graph.store import Store
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from renmai.graph.store import Store
 
 
 class AppContext:
@@ -36,6 +35,8 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from renmai.graph.connect import open_store
+
             self._store = open_store(self.store_path, self.neo4j_uri, password=self._password())
         return self._store
 
@@ -68,6 +69,8 @@ class DriverNotes(logging.Handler):
         self.said: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
+        from renmai.graph.driver_text import one_line
+
         args = record.args if isinstance(record.args, tuple) else ()
         if "will be retried" in str(record.msg) and args:
             error = args[-1]
@@ -93,7 +96,23 @@ def _driver_notes() -> DriverNotes:
 
 
 class RenmaiGroup(click.Group):
-    """A group that turns user errors into one clear line and a non-zero exit."""
+    """A group that turns user errors into one clear line and a non-zero exit,
+    and imports a command's module only when that command is asked for
+    (click's lazy group): ``renmai search`` never loads the viz or the loaders.
+    The commands are listed in :data:`renmai.cli.commands.COMMANDS`.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, _, name = where.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command), where
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -105,26 +124,7 @@ class RenmaiGroup(click.Group):
 
 @click.group(cls=RenmaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="renmai")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Embedded store file (default: $RENMAI_STORE, else ~/.local/share/renmai/graph.json).",
-)
-@click.option(
-    "--neo4j",
-    "neo4j_uri",
-    default=None,
-    metavar="URI",
-    help="Use a Neo4j server (bolt:// or neo4j://) instead of the embedded store; "
-    "default $NEO4J_URI. Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
-)
-@click.option(
-    "--ask-password",
-    is_flag=True,
-    help="Prompt for the Neo4j password (hidden input) instead of reading NEO4J_PASSWORD.",
-)
+@store_options
 @click.pass_context
 def cli(
     ctx: click.Context, store_path: Path | None, neo4j_uri: str | None, ask_password: bool
@@ -132,7 +132,7 @@ def cli(
     """renmai (人脉): who can get us to X? A knowledge graph of a city's overseas
     relationships — sister cities, consulates, overseas Chinese associations,
     diaspora leaders, partners and projects."""
-    if neo4j_uri and split_uri(neo4j_uri).password is not None:
+    if neo4j_uri and _password_in(neo4j_uri):
         click.echo(
             "Warning: the password in the --neo4j URI is visible to other users (ps); "
             "set NEO4J_PASSWORD or use --ask-password instead.",
@@ -142,6 +142,12 @@ def cli(
     app = AppContext(store_path, neo4j_uri, ask_password=ask_password)
     ctx.obj = app
     ctx.call_on_close(app.close)
+
+
+def _password_in(uri: str) -> bool:
+    from renmai.graph.credentials import split_uri
+
+    return split_uri(uri).password is not None
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -19,10 +19,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import click
 
-from renmai.cli.app import AppContext, cli, pass_app
-from renmai.cli.output import chosen_format, emit, format_options
+from renmai.cli.app import AppContext, pass_app
+from renmai.cli.options import output_options, show_contacts_option
+from renmai.cli.output import Format, emit
 from renmai.errors import RenmaiError
-from renmai.graph.store import ReadOnlyRefused, StoreError
 
 #: The Neo4j status code of a write attempted in a read transaction.
 ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
@@ -109,7 +109,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-@cli.command()
+@click.command()
 @click.argument("query")
 @click.option(
     "--param",
@@ -119,12 +119,8 @@ def _cell(value: Any) -> Any:
     help="A query parameter ($NAME in the query); repeatable. JSON values are parsed.",
 )
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
-@click.option(
-    "--show-contacts",
-    is_flag=True,
-    help="Keep contact details (phone, e-mail …) in the nodes returned.",
-)
-@format_options
+@show_contacts_option
+@output_options()
 @pass_app
 def cypher(
     app: AppContext,
@@ -132,8 +128,7 @@ def cypher(
     params: tuple[str, ...],
     write: bool,
     show_contacts: bool,
-    as_json: bool,
-    as_csv: bool,
+    fmt: Format,
 ) -> None:
     """Run a Cypher QUERY on the Neo4j store (read-only unless --write).
 
@@ -143,7 +138,8 @@ def cypher(
         renmai cypher 'MATCH (c:Consulate)-[:REPRESENTS]->(n:Country)
         RETURN c.name, n.name'
     """
-    fmt = chosen_format(as_json, as_csv)
+    from renmai.graph.store import ReadOnlyRefused, StoreError
+
     values = parse_params(params)
     store = app.store
     if not isinstance(store, CypherStore):

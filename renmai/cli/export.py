@@ -11,11 +11,12 @@ from pathlib import Path
 
 import click
 
-from renmai.cli.app import AppContext, cli, pass_app
+from renmai.cli.app import AppContext, pass_app
+from renmai.cli.options import show_contacts_option
 from renmai.loaders.export import EXPORT_FORMATS, export, export_format
 
 
-@cli.command("export")
+@click.command("export")
 @click.option(
     "-o",
     "--output",
@@ -32,11 +33,7 @@ from renmai.loaders.export import EXPORT_FORMATS, export, export_format
     default=None,
     help="Output format (default: from the -o name; a folder is CSV; else JSON).",
 )
-@click.option(
-    "--show-contacts",
-    is_flag=True,
-    help="Include contact details of people (phone, e-mail, WeChat, address).",
-)
+@show_contacts_option
 @pass_app
 def export_command(
     app: AppContext, output: Path | None, fmt: str | None, show_contacts: bool

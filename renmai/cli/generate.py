@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from renmai.cli.app import cli
 from renmai.errors import RenmaiError
 from renmai.loaders.synthetic import MIN_ENTITIES, write_network
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--entities",
     "n_entities",

@@ -1,6 +1,5 @@
-"""``renmai load``, ``validate``, ``dedupe``, ``merge`` and ``demo``: getting data
-in, checking it, and tidying it. Each parses, calls :mod:`renmai.loaders` or
-:mod:`renmai.graph`, and formats."""
+"""``renmai load`` and ``validate``: getting data in, and checking it first.
+Each parses, calls :mod:`renmai.loaders`, and reports."""
 
 from __future__ import annotations
 
@@ -8,22 +7,16 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from renmai import queries
-from renmai.cli.app import AppContext, cli, pass_app
-from renmai.cli.output import chosen_format, emit, format_options, render_table, terminal_text
-from renmai.cli.stats import stats
-from renmai.errors import RenmaiError
-from renmai.graph.dedupe import DEFAULT_THRESHOLD, likely_duplicates, merge_entities
-from renmai.graph.model import Entity
-from renmai.graph.resolve import resolve
-from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Progress, Store, WriteSummary
-from renmai.loaders import LoadOptions, LoadReport, PairMapping, load, reference_data, validate
-from renmai.queries.arrows import path_text
+from renmai.cli.app import AppContext, pass_app
+from renmai.cli.output import render_table, terminal_text
+
+if TYPE_CHECKING:
+    from renmai.graph.store import Progress, WriteSummary
+    from renmai.loaders import LoadOptions, LoadReport
 
 F = Callable[..., Any]
 #: Loads of more records than this show a progress bar even when stderr is
@@ -97,6 +90,8 @@ def reading_options(func: F) -> F:
 
 def _load_options(kwargs: dict[str, Any]) -> LoadOptions:
     """LoadOptions from the command's keyword arguments (consumed)."""
+    from renmai.loaders import LoadOptions, PairMapping
+
     mapping_keys = [
         "from_column",
         "from_kind",
@@ -129,7 +124,7 @@ def _load_options(kwargs: dict[str, Any]) -> LoadOptions:
 
 
 @contextlib.contextmanager
-def _progress(phase: str, total: int) -> Iterator[Progress | None]:
+def progress_bar(phase: str, total: int) -> Iterator[Progress | None]:
     """A progress bar on stderr for one phase of a long load (or any load on
     an interactive terminal)."""
     if total < PROGRESS_THRESHOLD and not sys.stderr.isatty():
@@ -177,7 +172,7 @@ def _report(report: LoadReport, verbose: bool, *, headline: str) -> None:
     )
 
 
-@cli.command("load")
+@click.command("load")
 @reading_options
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @pass_app
@@ -188,203 +183,27 @@ def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **k
     listed with its file, line or cell, and field, and nothing is written.
     Loading the same files again changes nothing. See docs/loading.md.
     """
+    from renmai.loaders import load
+
     verbose = kwargs.pop("verbose")
     options = _load_options(kwargs)
     store = app.store
-    report = load(store, paths, options, progress=_progress, dry_run=dry_run)
+    report = load(store, paths, options, progress=progress_bar, dry_run=dry_run)
     headline = "Dry run, nothing written" if dry_run else f"Loaded into {store.location}"
     _report(report, verbose, headline=headline)
 
 
-@cli.command("validate")
+@click.command("validate")
 @reading_options
 @pass_app
 def validate_command(app: AppContext, /, paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Check files as ``load`` would, against the store, and write nothing."""
+    from renmai.loaders import validate
+
     verbose = kwargs.pop("verbose")
-    report = validate(app.store, paths, _load_options(kwargs), progress=_progress)
+    report = validate(app.store, paths, _load_options(kwargs), progress=progress_bar)
     headline = (
         f"Valid: {len(report.entities)} entities, {len(report.relationships)} relationships; "
         "a load would give"
     )
     _report(report, verbose, headline=headline)
-
-
-@cli.command()
-@click.option("--kind", default=None, help="Only entities of this kind.")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 100),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="How similar (0-100) two names must be to be listed.",
-)
-@format_options
-@pass_app
-def dedupe(
-    app: AppContext, kind: str | None, threshold: float, as_json: bool, as_csv: bool
-) -> None:
-    """List entities that may be duplicates, for `renmai merge`."""
-    fmt = chosen_format(as_json, as_csv)
-    if kind is not None:
-        resolved = SCHEMA.resolve_entity_kind(kind)
-        if resolved is None:
-            raise click.BadParameter(f"unknown kind {kind!r}", param_hint="--kind")
-        kind = resolved
-    pairs = likely_duplicates(app.store, kind=kind, threshold=threshold)
-    rows = [
-        {
-            "score": round(p.score, 1),
-            "reason": p.reason,
-            "kind": p.first.kind,
-            "first": p.first.id,
-            "first_name": p.first.name,
-            "second": p.second.id,
-            "second_name": p.second.name,
-        }
-        for p in pairs
-    ]
-    columns = ["score", "reason", "kind", "first", "first_name", "second", "second_name"]
-    emit(rows, columns, fmt)
-    if fmt == "table" and rows:
-        click.echo("\nTo merge a pair: renmai merge KEEP_ID DROP_ID", err=True)
-
-
-def _one(store: Store, text: str, kind: str | None = None) -> Entity:
-    """The entity ``text`` names (id, name or alias); a user error otherwise."""
-    found = resolve(store, text, kind=kind)
-    if found.entity is None and kind is not None:
-        found = resolve(store, text)
-    if found.entity is None:
-        raise RenmaiError(found.explain())
-    return found.entity
-
-
-@cli.command()
-@click.argument("keep")
-@click.argument("drop")
-@pass_app
-def merge(app: AppContext, keep: str, drop: str) -> None:
-    """Merge DROP into KEEP (ids, names or aliases) and delete DROP.
-
-    KEEP keeps its name and values and gains DROP's missing values, tags,
-    sources and names (as aliases); every relationship of DROP moves to KEEP.
-    """
-    store = app.store
-    kept = _one(store, keep)
-    dropped = _one(store, drop, kind=kept.kind)
-    result = merge_entities(store, kept.id, dropped.id)
-    click.echo(
-        terminal_text(
-            f"Merged {dropped.id} ({dropped.name}) into {kept.id} ({result.kept.name}): "
-            f"{result.moved} relationship(s) moved, {result.repointed} reference(s) re-pointed."
-        )
-    )
-    for rel in result.discarded:
-        click.echo(f"  dropped {rel.identity}: it joined the two", err=True)
-
-
-@cli.command()
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Store file for the demo (default: the global --store, else $RENMAI_STORE).",
-)
-@click.option(
-    "--data",
-    type=click.Path(path_type=Path, exists=True, file_okay=False),
-    default=None,
-    help="Folder to load instead of the reference data (data/zhongshan).",
-)
-@click.pass_context
-def demo(ctx: click.Context, store_path: Path | None, data: Path | None) -> None:
-    """Load the Zhongshan reference graph and show what it answers."""
-    app = ctx.find_object(AppContext)
-    assert app is not None
-    if store_path is not None:
-        app.store_path, app.neo4j_uri = store_path, None
-    folder = data or reference_data()
-    report = load(app.store, [folder], progress=_progress)
-    s = report.summary
-    click.echo(
-        f"Loaded {folder}: {s.total('created')} created, {s.total('updated')} updated, "
-        f"{s.total('unchanged')} unchanged.\n"
-    )
-    ctx.invoke(stats, as_json=False)
-    print_answers(app.store)
-
-
-# -- demo answers ---------------------------------------------------------------
-#: Names listed per line before "… and N more".
-NAMES_SHOWN = 8
-
-
-def _named(entity: Entity) -> str:
-    return f"{entity.name} ({entity.name_en})" if entity.name_en else entity.name
-
-
-def _names(entities: list[Entity]) -> str:
-    shown = ", ".join(_named(e) for e in entities[:NAMES_SHOWN])
-    more = len(entities) - NAMES_SHOWN
-    return f"{shown}, … and {more} more" if more > 0 else shown
-
-
-def _ties(store: Store, home: Entity) -> list[str]:
-    """What ``home`` is directly connected to, by relationship and kind."""
-    groups: dict[tuple[str, bool, str], dict[str, Entity]] = {}
-    for neighbor in store.neighbors(home.id):
-        kind = SCHEMA.relationship_kind(neighbor.relationship.type)
-        if kind.containment:
-            continue
-        outgoing = neighbor.outgoing or kind.symmetric
-        key = (kind.name, outgoing, neighbor.entity.kind)
-        groups.setdefault(key, {})[neighbor.entity.id] = neighbor.entity
-    lines = []
-    for (type_name, outgoing, entity_kind), found in sorted(groups.items()):
-        kind = SCHEMA.relationship_kind(type_name)
-        arrow = "→" if outgoing else "←"
-        label = SCHEMA.entity_kind(entity_kind).label_zh
-        lines.append(
-            f"  {arrow} {kind.label_zh} {kind.label_en} · {label} {entity_kind} "
-            f"({len(found)}): {_names(sorted(found.values(), key=lambda e: e.id))}"
-        )
-    return lines
-
-
-def print_answers(store: Store) -> None:
-    """A few questions the graph answers, one section each: add more here."""
-    homes = store.homes()
-    if not homes:
-        click.echo("\nNo home entities (home: true) in the store, so nothing to start from.")
-        return
-    click.echo("\nWe are (home entities): " + ", ".join(_named(h) for h in homes))
-    for home in homes:
-        click.echo(f"\n{_named(home)} is directly connected to:")
-        click.echo("\n".join(_ties(store, home)) or "  (nothing yet)")
-    for target in DEMO_TARGETS:
-        click.echo("\n".join(["", *_who_connects(store, target)]))
-    click.echo(
-        "\nAsk your own: renmai connect TARGET, renmai search NAME, renmai show X, "
-        "renmai viz -o graph.html (renmai --help for all)."
-    )
-
-
-#: Questions the seed document answers, asked of the reference graph by the demo.
-DEMO_TARGETS = ("以色列", "硅谷", "阿根廷", "游艇")
-
-
-def _who_connects(store: Store, target: str, contacts: int = 3) -> list[str]:
-    """The first contacts for ``target`` and the best path of each, briefly."""
-    try:
-        answer = queries.connect(store, target, limit=contacts, paths_per_contact=1)
-    except RenmaiError as exc:
-        return [f"Who can get us to {target}? {exc}"]
-    lines = [f"Who can get us to {target}?"]
-    for rank, contact in enumerate(answer.contacts, 1):
-        lines.append(f"  {rank}. {contact.entity.name}  (score {contact.score:.3f})")
-        lines.append(f"     {path_text(contact.paths[0])}")
-    if not answer.contacts:
-        lines.append("  (no path found)")
-    return lines

@@ -12,20 +12,8 @@ from typing import Any, Literal
 
 import click
 
+#: How a command writes its answer (``--json``, ``--csv``, else a table).
 Format = Literal["table", "json", "csv"]
-
-
-def format_options(func: Any) -> Any:
-    """``--json`` / ``--csv`` flags; the default is a table."""
-    func = click.option("--csv", "as_csv", is_flag=True, help="Output CSV.")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Output JSON.")(func)
-    return func
-
-
-def chosen_format(as_json: bool, as_csv: bool) -> Format:
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    return "json" if as_json else "csv" if as_csv else "table"
 
 
 #: What a terminal acts on instead of showing: control characters (an escape

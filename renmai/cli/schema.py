@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from renmai.cli.app import cli
-from renmai.cli.output import render_table
-from renmai.graph.schema import SCHEMA, EntityKind, FieldSpec
+from renmai.cli.options import output_options
+from renmai.cli.output import Format, render_table
+
+if TYPE_CHECKING:
+    from renmai.graph.schema import EntityKind, FieldSpec
 
 
 def _field(name: str, spec: FieldSpec, evidence: tuple[str, ...] = ()) -> str:
@@ -35,6 +38,8 @@ def _roles(kind: EntityKind) -> str:
 
 def schema_markdown() -> str:
     """The schema as a Markdown page (docs/schema.md is this, kept in sync by a test)."""
+    from renmai.graph.schema import SCHEMA
+
     lines = [
         "# The renmai schema",
         "",
@@ -79,12 +84,14 @@ def schema_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Output the schema as JSON.")
+@click.command()
+@output_options(csv=False)
 @click.option("--markdown", is_flag=True, help="Output the schema as a Markdown page.")
-def schema(as_json: bool, markdown: bool) -> None:
+def schema(fmt: Format, markdown: bool) -> None:
     """The entity kinds, relationship kinds and which kinds each may join."""
-    if as_json:
+    from renmai.graph.schema import SCHEMA
+
+    if fmt == "json":
         click.echo(json.dumps(SCHEMA.model_dump(), ensure_ascii=False, indent=2))
     elif markdown:
         click.echo(schema_markdown(), nl=False)

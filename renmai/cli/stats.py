@@ -6,17 +6,18 @@ import json
 
 import click
 
-from renmai.cli.app import AppContext, cli, pass_app
-from renmai.cli.output import render_table
+from renmai.cli.app import AppContext, pass_app
+from renmai.cli.options import output_options
+from renmai.cli.output import Format, render_table
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.command()
+@output_options(csv=False)
 @pass_app
-def stats(app: AppContext, as_json: bool) -> None:
+def stats(app: AppContext, fmt: Format) -> None:
     """Count entities by kind and relationships by kind."""
     counts = app.store.counts()
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(counts.as_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(f"Store: {app.store.location}")

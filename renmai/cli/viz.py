@@ -6,54 +6,29 @@ from pathlib import Path
 
 import click
 
-from renmai.cli.app import AppContext, cli, pass_app
-from renmai.graph.schema import SCHEMA
-from renmai.viz import LARGE_GRAPH, write_html
-from renmai.viz.select import neighbourhood, whole_graph
+from renmai.cli.app import AppContext, pass_app
+from renmai.cli.options import ENTITY_KIND, LibraryOption, file_option, show_contacts_option
 
 
-def _kinds(_: click.Context, __: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """Kind names in any case, or their Chinese labels, to schema names."""
-    kinds = []
-    for text in values:
-        kind = SCHEMA.resolve_entity_kind(text)
-        if kind is None:
-            known = ", ".join(SCHEMA.entity_kind_names)
-            raise click.BadParameter(f"{text!r} is not an entity kind (kinds: {known})")
-        kinds.append(kind)
-    return tuple(kinds)
-
-
-@cli.command()
+@click.command()
 @click.argument("entity", required=False, metavar="[X]")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The HTML file to write.",
-)
+@file_option("-o", "--output", "output", required=True, help="The HTML file to write.")
 @click.option(
     "--depth",
+    cls=LibraryOption,
+    default_of="renmai.viz.select:neighbourhood",
     type=click.IntRange(1, 6),
-    default=2,
     show_default=True,
     help="With X: how many relationships away from X to draw.",
 )
 @click.option(
     "--kind",
     "kinds",
+    type=ENTITY_KIND,
     multiple=True,
-    callback=_kinds,
-    metavar="KIND",
     help="Only entities of this kind (repeatable; name or Chinese label, e.g. Person, 社团).",
 )
-@click.option(
-    "--show-contacts",
-    is_flag=True,
-    help="Include contact details (phone, e-mail …) in the page's tooltips.",
-)
+@show_contacts_option
 @click.option("--title", default=None, help="The page's title.")
 @pass_app
 def viz(
@@ -70,13 +45,15 @@ def viz(
     Without X: the whole graph (or only the --kind entities). With X (an id,
     a name or an alias): X and what lies within --depth relationships of it.
     """
+    from renmai.queries.targets import lookup
+    from renmai.viz import LARGE_GRAPH, write_html
+    from renmai.viz.select import neighbourhood, whole_graph
+
     if entity is None:
         sub = whole_graph(app.store, kinds=kinds or None, title=title)
     else:
         # Resolution by id, name or alias, with candidates listed when the
         # name is ambiguous (an error: exit status non-zero).
-        from renmai.queries.targets import lookup
-
         centre = lookup(app.store, entity)
         sub = neighbourhood(app.store, centre, depth=depth, kinds=kinds or None, title=title)
     written = write_html(sub, output, show_contacts=show_contacts, title=title)
