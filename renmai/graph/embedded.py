@@ -9,9 +9,9 @@ each other's updates.
 
 Every read first checks the file's identity (inode, size, mtime) and re-reads
 it when another process replaced it. What reads derive from the graph — the
-home entities, neighbour lists, the :attr:`~EmbeddedStore.version` that lets
-queries keep their rankers — is dropped whenever the graph changes, here or
-through the file.
+home entities, neighbour lists, the newest date — is dropped, and the
+:attr:`~EmbeddedStore.version` that lets queries keep their rankers moves on,
+whenever the graph changes, here or through the file.
 """
 
 from __future__ import annotations

@@ -122,8 +122,8 @@ class Counts:
 class Versioned(Protocol):
     """A store that can tell when its graph changed (an optional capability
     beyond :class:`Store`): ``version`` is equal between two reads only if
-    nothing changed in between, so what was derived from the graph — the
-    ranking's reference date, the strengths of relationships — can be kept."""
+    nothing changed in between, so what a caller derived from the graph — a
+    ranker and the strengths of relationships it worked out — can be kept."""
 
     @property
     def version(self) -> int: ...
