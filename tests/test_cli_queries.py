@@ -178,6 +178,18 @@ def test_usage_errors(graph_file: Path, args: list[str], message: str) -> None:
     assert message in result.output
 
 
+def test_library_parameters_are_said_as_flags(tmp_path: Path) -> None:
+    """connect raises NoOrigin naming its parameter ``origins``; the user reads --from."""
+    store = EmbeddedStore(tmp_path / "g.json")
+    write(store, ([ent("a", "Person", "甲"), ent("b", "Person", "乙")], [rel("KNOWS", "a", "b")]))
+    result = run(tmp_path / "g.json", "connect", "乙")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no home entities to start from: mark ours with `home: true` in the data, "
+        "or say where to start with --from\n"
+    )
+
+
 def test_unknown_and_ambiguous_entities(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "g.json")
     write(

@@ -44,6 +44,7 @@ def test_modules_that_teach_by_example_keep_their_examples() -> None:
         "renmai.queries.search",
         "renmai.cli.cypher",
         "renmai.cli.options",
+        "renmai.errors",
     ):
         result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
         assert result.failed == 0 and result.attempted > 0, name

@@ -122,7 +122,7 @@ def test_missing_columns_are_one_problem_per_file(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load(store, [path], LoadOptions(pairs=mapping))
     assert messages(caught.value) == [
-        f"{path}: no column for --to-column 'c', --since-column 'y' (columns: a, b)"
+        f"{path}: no column for to_column 'c', since_column 'y' (columns: a, b)"
     ]
 
 
@@ -130,7 +130,7 @@ def test_missing_columns_are_one_problem_per_file(tmp_path: Path) -> None:
     ("mapping", "message"),
     [
         (PairMapping(type="LIKES", from_column="a", to_column="b"), "unknown relationship kind"),
-        (PairMapping(type="MEMBER_OF", from_column="a", to_column="b"), "give --from-kind"),
+        (PairMapping(type="MEMBER_OF", from_column="a", to_column="b"), "give from_kind"),
         (
             PairMapping(
                 type="MEMBER_OF",
@@ -149,10 +149,21 @@ def test_missing_columns_are_one_problem_per_file(tmp_path: Path) -> None:
         ),
         (
             PairMapping(type="KNOWS", from_column="a", to_column="b", to_kind="Planet"),
-            "--to-kind: unknown kind 'Planet'",
+            "to_kind: unknown kind 'Planet'",
         ),
     ],
 )
 def test_mapping_options_are_checked(tmp_path: Path, mapping: PairMapping, message: str) -> None:
     with pytest.raises(MappingError, match=message):
         load(base_store(tmp_path), [CITY_PAIRS], LoadOptions(pairs=mapping))
+
+
+def test_mapping_errors_name_the_field_they_are_about(tmp_path: Path) -> None:
+    """In library words: the PairMapping field, which the CLI says as its flag
+    (``give --from-kind``, tests/test_cli_load.py)."""
+    mapping = PairMapping(type="MEMBER_OF", from_column="a", to_column="b")
+    with pytest.raises(MappingError) as raised:
+        load(base_store(tmp_path), [CITY_PAIRS], LoadOptions(pairs=mapping))
+    assert raised.value.param == "from_kind"
+    assert str(raised.value).startswith("give from_kind: MEMBER_OF may join")
+    assert raised.value.worded("--from-kind").startswith("give --from-kind: MEMBER_OF")

@@ -15,7 +15,7 @@ from renmai import __version__
 from renmai.cli.commands import COMMANDS
 from renmai.cli.options import store_options
 from renmai.cli.output import terminal_text
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError, RenmaiError
 
 if TYPE_CHECKING:
     from renmai.graph.store import Store
@@ -118,8 +118,20 @@ class RenmaiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RenmaiError as exc:
-            click.echo(f"Error: {terminal_text(str(exc))}", err=True)
+            message = str(exc)
+            if isinstance(exc, ParameterError):
+                message = exc.worded(self._flag(ctx, exc.param))
+            click.echo(f"Error: {terminal_text(message)}", err=True)
             sys.exit(exc.exit_code)
+
+    def _flag(self, ctx: click.Context, param: str) -> str:
+        """The flag of the running command that sets the library's ``param``:
+        an option's Python name is the parameter it is passed to."""
+        command = self.get_command(ctx, ctx.invoked_subcommand or "")
+        for option in command.params if command else ():
+            if option.name == param and isinstance(option, click.Option):
+                return max(option.opts, key=len)
+        return param
 
 
 @click.group(cls=RenmaiGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -39,9 +39,9 @@ CONNECT = "renmai.queries.connect:connect"
 )
 @click.option(
     "--paths",
+    "paths_per_contact",
     cls=LibraryOption,
     default_of=CONNECT,
-    parameter="paths_per_contact",
     type=click.IntRange(1),
     show_default=True,
     help="Paths per contact.",
@@ -56,7 +56,7 @@ def connect(
     origins: tuple[str, ...],
     max_hops: int,
     limit: int,
-    paths: int,
+    paths_per_contact: int,
     weights_file: Path | None,
     fmt: Format,
     html_file: Path | None,
@@ -78,7 +78,7 @@ def connect(
         origins=starts,
         max_hops=max_hops,
         limit=limit,
-        paths_per_contact=paths,
+        paths_per_contact=paths_per_contact,
         weights=queries.load_weights(weights_file),
     )
     write_page(answer.subgraph(), html_file, show_contacts)

@@ -50,7 +50,7 @@ def reading_options(func: F) -> F:
         ),
         click.option(
             "--as",
-            "as_type",
+            "type",
             default=None,
             metavar="RELATIONSHIP_KIND",
             help="Mapping mode: read each row as a pair making this relationship.",
@@ -74,7 +74,7 @@ def reading_options(func: F) -> F:
         ),
         click.option(
             "--property-column",
-            "property_columns",
+            "properties",
             multiple=True,
             callback=_property_columns,
             metavar="FIELD=COLUMN",
@@ -102,8 +102,8 @@ def _load_options(kwargs: dict[str, Any]) -> LoadOptions:
         "since_column",
     ]
     mapping = {k: kwargs.pop(k) for k in mapping_keys}
-    properties = kwargs.pop("property_columns")
-    as_type = kwargs.pop("as_type")
+    properties = kwargs.pop("properties")
+    as_type = kwargs.pop("type")
     pairs = None
     if as_type is None:
         given = [f"--{k.replace('_', '-')}" for k, v in mapping.items() if v] + (

@@ -122,23 +122,19 @@ class LibraryOption(click.Option):
     """An option whose default is the library function's own, looked up when
     first needed (parsing, or the command's help), not copied into the CLI.
 
-    ``default_of`` names the function as ``"module:name"``; ``parameter`` is
-    its parameter (by default the option's own name).
+    ``default_of`` names the function as ``"module:name"``; the option's
+    Python name is the function's parameter (as for every option: that is how
+    the CLI finds the flag of a :class:`~renmai.errors.ParameterError`).
     """
 
-    def __init__(
-        self, *args: Any, default_of: str, parameter: str | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, default_of: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_of = default_of
-        self.parameter = parameter or self.name
 
     def get_default(self, ctx: click.Context, call: bool = True) -> Any:
-        given = ctx.lookup_default(self.name) if self.name else None
-        if given is not None:
-            return given
-        assert self.parameter is not None
-        return library_default(self.default_of, self.parameter)
+        assert self.name is not None
+        given = ctx.lookup_default(self.name)
+        return given if given is not None else library_default(self.default_of, self.name)
 
 
 def max_hops_option(default_of: str) -> Callable[[F], F]:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError, RenmaiError
 from renmai.graph.bulk import paused_gc
 from renmai.graph.history import Change
 from renmai.graph.model import Entity, Relationship
@@ -298,7 +298,9 @@ def _read_options(options: LoadOptions, mapping: MappingFile | None) -> ReadOpti
         kind = SCHEMA.resolve_entity_kind(options.kind)
         if kind is None:
             known = ", ".join(SCHEMA.entity_kind_names)
-            raise RenmaiError(f"--kind: unknown kind {options.kind!r} (known: {known})")
+            raise ParameterError(
+                "kind", f"{{param}}: unknown kind {options.kind!r} (known: {known})"
+            )
     columns: Collection[str] = ()
     sheet = options.sheet
     if options.pairs is not None:

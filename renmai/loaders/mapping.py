@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.errors import LocatedProblem, Location
 from renmai.loaders.headers import normalize
@@ -31,8 +31,8 @@ from renmai.loaders.records import (
 )
 
 
-class MappingError(RenmaiError):
-    """The mapping options do not make sense together."""
+class MappingError(ParameterError):
+    """A field of the :class:`PairMapping` (``param``) that cannot work."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ class PairMapping:
         rel_type = SCHEMA.resolve_relationship_kind(self.type)
         if rel_type is None:
             known = ", ".join(SCHEMA.relationship_kind_names)
-            raise MappingError(f"--as: unknown relationship kind {self.type!r} (known: {known})")
+            raise MappingError(
+                "type", f"{{param}}: unknown relationship kind {self.type!r} (known: {known})"
+            )
         kind = SCHEMA.relationship_kind(rel_type)
         ends = {}
         for end, given, allowed in (
@@ -72,25 +74,29 @@ class PairMapping:
             if given is None:
                 if len(options) != 1:
                     raise MappingError(
-                        f"give --{end}-kind: {rel_type} may join {', '.join(options)}"
+                        f"{end}_kind", f"give {{param}}: {rel_type} may join {', '.join(options)}"
                     )
                 ends[end] = options[0]
                 continue
             resolved = SCHEMA.resolve_entity_kind(given)
             if resolved is None:
                 known = ", ".join(SCHEMA.entity_kind_names)
-                raise MappingError(f"--{end}-kind: unknown kind {given!r} (known: {known})")
+                raise MappingError(
+                    f"{end}_kind", f"{{param}}: unknown kind {given!r} (known: {known})"
+                )
             ends[end] = resolved
         if not kind.allows(ends["from"], ends["to"]):
             raise MappingError(
-                f"{rel_type} may not join {ends['from']} to {ends['to']} (it joins {kind.joins})"
+                "type",
+                f"{rel_type} may not join {ends['from']} to {ends['to']} (it joins {kind.joins})",
             )
         unknown = set(self.properties) - set(kind.fields)
         if unknown:
             fields = ", ".join(kind.fields) or "none"
             raise MappingError(
-                f"--property-column: {', '.join(sorted(unknown))} is not a field of {rel_type} "
-                f"(its fields: {fields})"
+                "properties",
+                f"{{param}}: {', '.join(sorted(unknown))} is not a field of {rel_type} "
+                f"(its fields: {fields})",
             )
         return PairMapping(
             type=rel_type,
@@ -106,16 +112,22 @@ class PairMapping:
 
     @property
     def columns(self) -> dict[str, str]:
-        """Option -> column, for every column the mapping reads."""
+        """Field -> column, for every column the mapping reads (a property as
+        ``properties[role]``)."""
         named = {
-            "--from-column": self.from_column,
-            "--to-column": self.to_column,
-            "--from-country-column": self.from_country_column,
-            "--to-country-column": self.to_country_column,
-            "--since-column": self.since_column,
+            "from_column": self.from_column,
+            "to_column": self.to_column,
+            "from_country_column": self.from_country_column,
+            "to_country_column": self.to_country_column,
+            "since_column": self.since_column,
         }
-        named.update({f"--property-column {f}": c for f, c in self.properties.items()})
+        named.update({_property(f): c for f, c in self.properties.items()})
         return {option: column for option, column in named.items() if column}
+
+
+def _property(field: str) -> str:
+    """How problems name the column of a relationship field: ``properties[role]``."""
+    return f"properties[{field}]"
 
 
 def pair_drafts(
@@ -181,28 +193,26 @@ def _draft(
 
     # Each field and the file's column for it, for locating problems.
     options = {
-        "from": "--from-column",
-        "to": "--to-column",
-        "from_country": "--from-country-column",
-        "to_country": "--to-country-column",
-        "since": "--since-column",
+        "from": "from_column",
+        "to": "to_column",
+        "from_country": "from_country_column",
+        "to_country": "to_country_column",
+        "since": "since_column",
     }
-    options.update({f: f"--property-column {f}" for f in mapping.properties})
+    options.update({f: _property(f) for f in mapping.properties})
     keys = {name: columns[option] for name, option in options.items() if option in columns}
     ends: dict[str, End] = {}
     complete = True
     for end, kind in (("from", mapping.from_kind), ("to", mapping.to_kind)):
-        text = value(f"--{end}-column")
-        country = value(f"--{end}-country-column")
+        text = value(f"{end}_column")
+        country = value(f"{end}_country_column")
         if text is None:
             complete = False
             problems.append(Draft(record, keys).problem(end, "empty: a pair needs both ends"))
             continue
         ends[end] = End(as_text(text), kind, as_text(country) if country is not None else None)
-    properties = {
-        f: v for f in mapping.properties if (v := value(f"--property-column {f}")) is not None
-    }
-    since = value("--since-column")
+    properties = {f: v for f in mapping.properties if (v := value(_property(f))) is not None}
+    since = value("since_column")
     for column in nested:
         problems.append(
             LocatedProblem(

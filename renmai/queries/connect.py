@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError, RenmaiError
 from renmai.graph.model import Entity
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Neighbor, Store
@@ -50,8 +50,8 @@ DEFAULT_LIMIT = 10
 DEFAULT_PATHS_PER_CONTACT = 3
 
 
-class NoOrigin(RenmaiError):
-    """There is nowhere to start from."""
+class NoOrigin(ParameterError):
+    """There is nowhere to start from: no ``origins`` given, and no home entities."""
 
 
 @dataclass
@@ -219,8 +219,9 @@ def start_entities(store: Store, origins: Sequence[Entity] | None) -> list[Entit
     found = list(origins) if origins else store.homes()
     if not found:
         raise NoOrigin(
+            "origins",
             "no home entities to start from: mark ours with `home: true` in the data, "
-            "or say where to start with --from"
+            "or say where to start with {param}",
         )
     return sorted(found, key=lambda e: e.id)
 
@@ -253,7 +254,7 @@ def connect(
     ['加拿大中山同乡会', '本拿比市']
     """
     if max_hops < 1:
-        raise RenmaiError("--max-hops must be at least 1")
+        raise ParameterError("max_hops", "{param} must be at least 1")
     starts = start_entities(store, origins)
     targets = target if isinstance(target, TargetSet) else target_set(store, target)
     targets = targets.without(e.id for e in starts)

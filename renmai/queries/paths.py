@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError, RenmaiError
 from renmai.graph.model import Entity
 from renmai.graph.store import Store
 from renmai.graph.subgraph import Subgraph
@@ -73,7 +73,7 @@ def path(
     if source.id == target.id:
         raise RenmaiError("the two ends of a path must be different entities")
     if max_hops < 1:
-        raise RenmaiError("--max-hops must be at least 1")
+        raise ParameterError("max_hops", "{param} must be at least 1")
     ranker = ranker_for(store, weights)
     graph = LocalGraph(ranker, {source.id: source}, {target.id: target})
     explore(store, graph, max_hops=max_hops, frontier_cap=frontier_cap)
