@@ -79,6 +79,8 @@ class LoadReport:
     written: bool = False
     #: Records left out (``skip_invalid``), in reading order, with their problems.
     rejected: list[Rejected] = field(default_factory=list)
+    #: How many records (rows) the files held.
+    read: int = 0
     #: What became of the names the load resolved.
     names: NameOutcomes = field(default_factory=NameOutcomes)
     #: Names that could mean several entities (left out with their records).
@@ -187,6 +189,8 @@ class _Drafts:
     entities: list[EntityDraft] = field(default_factory=list)
     relationships: list[RelationshipDraft] = field(default_factory=list)
     records: list[RawRecord] = field(default_factory=list)
+    #: How many records the files held.
+    read: int = 0
     problems: list[LocatedProblem] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
     decisions: Decisions = field(default_factory=Decisions)
@@ -213,6 +217,7 @@ class _Drafts:
             summary=WriteSummary(),
             warnings=[*self.warnings, *batch.warnings],
             rejected=rejects.rejected,
+            read=self.read,
             names=batch.names,
             ambiguities=batch.ambiguities,
         )
@@ -247,6 +252,7 @@ def _read(paths: Sequence[Path | str], options: LoadOptions) -> _Drafts:
             drafts.problems += _nothing_made(file, reading)
         else:
             drafts.warnings += reading.skipped
+        drafts.read += len(reading.records)
         if options.skip_invalid:
             drafts.records += reading.records
     drafts.keep()
