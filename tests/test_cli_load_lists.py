@@ -159,5 +159,5 @@ def test_a_bad_mapping_file_is_a_located_user_error(tmp_path: Path) -> None:
     result = run(store, "load", str(book), "--mapping", str(bad))
     assert result.exit_code == 1
     assert f"{bad}:3: entities.a.kind: unknown kind 'Planet'" in result.stderr
-    both = run(store, "load", str(book), "--mapping", str(bad), "--as", "KNOWS")
+    both = run(store, "load", str(book), "--mapping", str(bad), *PAIR_OPTIONS)
     assert both.exit_code == 2 and "--mapping and --as" in both.output

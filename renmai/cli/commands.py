@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "renmai.cli.export:export_command",
     "generate": "renmai.cli.generate:generate",
     "load": "renmai.cli.load:load_command",
+    "mapping": "renmai.cli.mapping:mapping",
     "merge": "renmai.cli.merge:merge",
     "neighbors": "renmai.cli.neighbors:neighbors",
     "path": "renmai.cli.path:path",

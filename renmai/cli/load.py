@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from renmai.cli.app import AppContext, pass_app
+from renmai.cli.lists import list_load_options, list_options, report_lists
 from renmai.cli.output import render_table, terminal_text
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def _load_options(kwargs: dict[str, Any]) -> LoadOptions:
         sheet=kwargs.pop("sheet"),
         encoding=kwargs.pop("encoding"),
         pairs=pairs,
+        **list_load_options(kwargs, pairs=pairs is not None),
     )
 
 
@@ -174,6 +176,7 @@ def _report(report: LoadReport, verbose: bool, *, headline: str) -> None:
 
 @click.command("load")
 @reading_options
+@list_options
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @pass_app
 def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **kwargs: Any) -> None:
@@ -191,10 +194,12 @@ def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **k
     report = load(store, paths, options, progress=progress_bar, dry_run=dry_run)
     headline = "Dry run, nothing written" if dry_run else f"Loaded into {store.location}"
     _report(report, verbose, headline=headline)
+    report_lists(report, kwargs.pop("rejects_file"))
 
 
 @click.command("validate")
 @reading_options
+@list_options
 @pass_app
 def validate_command(app: AppContext, /, paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Check files as ``load`` would, against the store, and write nothing."""
@@ -207,3 +212,4 @@ def validate_command(app: AppContext, /, paths: tuple[Path, ...], **kwargs: Any)
         "a load would give"
     )
     _report(report, verbose, headline=headline)
+    report_lists(report, kwargs.pop("rejects_file"))

@@ -76,6 +76,11 @@ def read_date(value: object) -> str | None:
         return _read_number(value)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
+    return _read_text(value)
+
+
+@lru_cache(maxsize=8192)  # a load's dates repeat: a few thousand distinct ones
+def _read_text(value: str) -> str | None:
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         return None

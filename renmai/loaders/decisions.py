@@ -52,6 +52,8 @@ class Decisions:
     def get(self, text: str, countries: Iterable[str | None] = ()) -> Decision | None:
         """The decision for ``text`` given with any of ``countries`` (its text or id),
         else for ``text`` given with none."""
+        if not self._by_key:
+            return None  # most loads decide nothing: no name keys worked out
         key = name_key(text)
         for country in [*countries, ""]:
             if country is not None and (found := self._by_key.get((key, name_key(country)))):

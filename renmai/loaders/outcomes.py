@@ -23,6 +23,7 @@ OUTCOMES = {
     "gazetteer": "to the gazetteer",
     "decision": "by a decision",
     "new": "new",
+    "unknown": "known nowhere, left empty",
     "rejected": "rejected",
 }
 #: Examples kept per outcome.
