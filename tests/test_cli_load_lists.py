@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 from fixtures.loader_helpers import BASE, write
+from test_cli_load import run
 from test_loaders_office import PLACES, office_workbook
 
-from renmai.cli import cli
 from renmai.graph.embedded import EmbeddedStore
 
 PAIR_OPTIONS = [
@@ -41,12 +40,6 @@ city,partner,country,year
 """
 
 
-def run(store: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--store", str(store), *args])
-    assert "Traceback" not in result.output
-    return result
-
-
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     path = tmp_path / "graph.json"
@@ -67,6 +60,8 @@ def test_show_path_and_connect_print_the_line_of_a_pair(store_path: Path, tmp_pa
     path = run(store_path, "path", "中山市", "incheon")
     assert path.exit_code == 0, path.output
     assert "line 2" in path.stdout and "pairs.csv" in path.stdout
+    rows = run(store_path, "path", "中山市", "incheon", "--csv").stdout
+    assert "pairs.csv line 2" in rows
     connect = run(store_path, "connect", "incheon")
     assert connect.exit_code == 0, connect.output
     assert "line 2" in connect.stdout and "pairs.csv" in connect.stdout

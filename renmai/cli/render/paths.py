@@ -41,9 +41,10 @@ def path_rows(paths: Sequence[Path]) -> list[dict[str, Any]]:
             "score": round(p.score, 4),
             "hops": p.hops,
             "path": path_text(p),
+            # Each source whole (a row stands alone): the document, where in it.
             "sources": "; ".join(
                 dict.fromkeys(
-                    f"{s.locator or s.document}"
+                    f"{s.document} {s.locator}" if s.locator else s.document
                     for step in p.steps
                     for link in step.links
                     for s in link.relationship.sources
