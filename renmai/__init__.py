@@ -46,6 +46,9 @@ _EXPORTS = {
     "brokers": "renmai.queries.network",
     "coverage": "renmai.queries.network",
     "stale": "renmai.queries.network",
+    "stale_contacts": "renmai.queries.network",
+    "agreements": "renmai.queries.agreements",
+    "history": "renmai.queries.history",
     "RankingWeights": "renmai.queries.weights",
     "load_weights": "renmai.queries.weights",
     # loading files
@@ -60,9 +63,11 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
     from renmai.graph.schema import SCHEMA
     from renmai.graph.store import Store, StoreError
     from renmai.loaders.load import LoadOptions, load
+    from renmai.queries.agreements import agreements
     from renmai.queries.connect import connect
+    from renmai.queries.history import history
     from renmai.queries.neighborhood import common, neighbors
-    from renmai.queries.network import brokers, coverage, stale
+    from renmai.queries.network import brokers, coverage, stale, stale_contacts
     from renmai.queries.paths import path
     from renmai.queries.search import describe, search
     from renmai.queries.targets import lookup
@@ -78,11 +83,13 @@ __all__ = [
     "Source",
     "Store",
     "StoreError",
+    "agreements",
     "brokers",
     "common",
     "connect",
     "coverage",
     "describe",
+    "history",
     "load",
     "load_weights",
     "lookup",
@@ -92,6 +99,7 @@ __all__ = [
     "sample_store",
     "search",
     "stale",
+    "stale_contacts",
 ]
 
 

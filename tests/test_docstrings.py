@@ -51,7 +51,10 @@ def test_modules_that_teach_by_example_keep_their_examples() -> None:
 
 
 def test_the_questions_are_all_there() -> None:
-    asked = "search describe lookup connect path neighbors common brokers coverage stale"
+    asked = (
+        "search describe lookup connect path neighbors common brokers coverage stale "
+        "stale_contacts agreements history"
+    )
     assert set(asked.split()) == set(QUESTIONS)
 
 

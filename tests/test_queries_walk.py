@@ -217,7 +217,9 @@ def test_connect_json_shape(world: Store) -> None:
         "weights",
         "contacts",
         "direct",
+        "successions",
     }
+    assert data["successions"] == []  # no post on these paths has changed hands
     assert data["target"]["mode"] == "place" and data["target"]["entity"]["id"] == "israel"
     assert data["reference_date"] == "2016"
     first = data["contacts"][0]

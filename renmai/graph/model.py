@@ -307,6 +307,12 @@ class Relationship(BaseModel):
         """The end that is not ``entity_id``."""
         return self.to_id if entity_id == self.from_id else self.from_id
 
+    @property
+    def ended(self) -> bool:
+        """Whether the tie has ended: it has an ``until`` (``renmai end`` sets
+        one). An ended tie stays, as history: how we once knew someone."""
+        return self.until is not None
+
 
 class RelationshipId(NamedTuple):
     """What makes a relationship the same one on a second load."""

@@ -71,6 +71,9 @@ class EntityKind(BaseModel):
     country: bool = False
     #: The kind whose entities are people (exactly one): who holds posts.
     person: bool = False
+    #: The kind whose entities are agreements (exactly one): what ``renmai
+    #: agreements`` lists, with its parties and lifecycle.
+    agreement: bool = False
     #: Date fields that date the contact a relationship to an entity of this
     #: kind records: an event's date is when its participants met. Only kinds
     #: that cannot act have them: an association's founding date says nothing
@@ -177,7 +180,7 @@ class Schema(BaseModel):
             for field_name in rel.fields:
                 if field_name in self.core_relationship_fields:
                     raise ValueError(f"{rel.name}.{field_name} shadows a core field")
-        for role in ("country", "person"):
+        for role in ("country", "person", "agreement"):
             flagged = [k.name for k in self.entity_kinds if getattr(k, role)]
             if len(flagged) != 1:
                 raise ValueError(f"exactly one entity kind must be the {role} kind, not {flagged}")
@@ -206,6 +209,11 @@ class Schema(BaseModel):
     def person_kind(self) -> str:
         """The kind whose entities are people (:attr:`EntityKind.person`)."""
         return next(k.name for k in self.entity_kinds if k.person)
+
+    @cached_property
+    def agreement_kind(self) -> str:
+        """The kind whose entities are agreements (:attr:`EntityKind.agreement`)."""
+        return next(k.name for k in self.entity_kinds if k.agreement)
 
     @cached_property
     def agent_kinds(self) -> frozenset[str]:
@@ -382,6 +390,9 @@ ANYTHING = (
     "Agreement",
 )
 
+#: Where an agreement stands (``Agreement.status``).
+AGREEMENT_STATUSES = ("in_force", "expired", "renewed", "lapsed", "planned")
+
 _text = FieldSpec()
 _date = FieldSpec(type="date")
 _country = FieldSpec(type="ref", ref_kinds=("Country",), implies="LOCATED_IN", label="国家/地区")
@@ -556,12 +567,19 @@ SCHEMA = Schema(
                     type="ref", ref_kinds=("City", "Country"), implies="LOCATED_IN", label="地点"
                 ),
                 "recurring": FieldSpec(type="bool", label="定期举办"),
+                # What kind of contact it was (``renmai log --kind``).
+                "category": FieldSpec(
+                    type="enum",
+                    values=("meeting", "visit", "call", "event", "delegation"),
+                    label="类型",
+                ),
             },
             evidence=("date", "end_date"),
         ),
         EntityKind(
             name="Agreement",
             label_zh="协议",
+            agreement=True,
             description="An MOU, sister-city or cooperation agreement, or a contract; its "
             "parties are joined to it by PARTY_TO.",
             fields={
@@ -573,8 +591,17 @@ SCHEMA = Schema(
                 ),
                 "amount": _amount,
                 "currency": _currency,
+                # The lifecycle (``renmai agreements``): ``date`` is when it was signed.
+                "status": FieldSpec(
+                    type="enum",
+                    values=AGREEMENT_STATUSES,
+                    label="状态",
+                ),
+                "in_force_until": FieldSpec(type="date", label="有效期至"),
+                "renewed": FieldSpec(type="date", label="续签日期"),
             },
-            evidence=("date",),
+            # A renewal is contact; the end of validity is a date ahead, not one.
+            evidence=("date", "renewed"),
         ),
     ),
     relationship_kinds=(

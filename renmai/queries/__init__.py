@@ -7,13 +7,19 @@ protocol, written once for both stores (networkx style: one family per module).
 * :mod:`~renmai.queries.connect` — :func:`connect`: who can get us to X
 * :mod:`~renmai.queries.paths` — :func:`path`: best paths between two entities
 * :mod:`~renmai.queries.neighborhood` — :func:`neighbors`, :func:`common`
-* :mod:`~renmai.queries.network` — :func:`brokers`, :func:`coverage`, :func:`stale`
+* :mod:`~renmai.queries.network` — :func:`brokers`, :func:`coverage`, :func:`stale`,
+  :func:`stale_contacts` (per contact: who we have not met since a date)
+* :mod:`~renmai.queries.succession` — :func:`succession`: who holds a post now, who before
+* :mod:`~renmai.queries.agreements` — :func:`agreements`: status, parties, dormant ones
+* :mod:`~renmai.queries.history` — :func:`history`: what changed, per entity or graph
 * :mod:`~renmai.queries.ranking` and :mod:`~renmai.queries.weights` — how paths are
   scored (:class:`RankingWeights`, documented in ``docs/ranking.md``)
 * :mod:`~renmai.queries.walk` — the shared walk: bounded exploration and best-first paths
 """
 
+from renmai.queries.agreements import AgreementRow, agreements
 from renmai.queries.connect import Connection, Contact, NoOrigin, connect
+from renmai.queries.history import History, HistoryLookupError, history
 from renmai.queries.neighborhood import (
     Common,
     Neighborhood,
@@ -27,14 +33,18 @@ from renmai.queries.network import (
     Coverage,
     CoverageRow,
     GraphView,
+    LastContact,
     StaleRow,
     brokers,
     coverage,
+    last_contacts,
     stale,
+    stale_contacts,
 )
 from renmai.queries.paths import PathAnswer, path
 from renmai.queries.ranking import Ranker, ranker_for
 from renmai.queries.search import EntityDetail, SearchHit, describe, search
+from renmai.queries.succession import Post, Succession, succession, successions
 from renmai.queries.targets import (
     EntityLookupError,
     TargetSet,
@@ -47,6 +57,7 @@ from renmai.queries.walk import Path, Step
 from renmai.queries.weights import RankingWeights, WeightsError, load_weights
 
 __all__ = [
+    "AgreementRow",
     "Broker",
     "Common",
     "Connection",
@@ -56,25 +67,33 @@ __all__ = [
     "EntityDetail",
     "EntityLookupError",
     "GraphView",
+    "History",
+    "HistoryLookupError",
+    "LastContact",
     "NeighborRow",
     "Neighborhood",
     "NoOrigin",
     "Path",
     "PathAnswer",
+    "Post",
     "Ranker",
     "RankingWeights",
     "SearchHit",
     "SharedRow",
     "StaleRow",
     "Step",
+    "Succession",
     "TargetSet",
     "WeightsError",
+    "agreements",
     "brokers",
     "common",
     "connect",
     "coverage",
     "describe",
+    "history",
     "keyword_members",
+    "last_contacts",
     "load_weights",
     "lookup",
     "neighbors",
@@ -83,5 +102,8 @@ __all__ = [
     "ranker_for",
     "search",
     "stale",
+    "stale_contacts",
+    "succession",
+    "successions",
     "target_set",
 ]

@@ -46,12 +46,14 @@ def relationship_label(rel: Relationship) -> str:
 
 
 def when(rel: Relationship, *ends: Entity) -> str:
-    """The year shown on an arrow: ``since``, else ``至until``, else the date of
-    the event or agreement the relationship joins; empty when undated."""
+    """The years shown on an arrow: ``since``, ``since至until`` for a tie that
+    ended (``至until`` when it is not known to have begun) and ``已结束``
+    (ended) after it, else the date of the event or agreement the
+    relationship joins; empty when undated."""
+    if rel.until:
+        return f"{(rel.since or '')[:4]}至{rel.until[:7]} 已结束"
     if rel.since:
         return rel.since[:4]
-    if rel.until:
-        return f"至{rel.until[:4]}"
     for end in ends:
         dates = evidence_dates_of_entity(end)
         if dates:

@@ -34,6 +34,7 @@ from renmai.graph.subgraph import Subgraph
 from renmai.queries.arrows import relationship_details
 from renmai.queries.kinds import is_agent, is_geographic
 from renmai.queries.ranking import Ranker, ranker_for
+from renmai.queries.succession import Succession, along
 from renmai.queries.targets import TargetSet, target_set
 from renmai.queries.walk import (
     FRONTIER_CAP,
@@ -88,6 +89,9 @@ class Connection:
     ranker: Ranker
     #: Degree of every entity the search expanded (for views).
     degrees: dict[str, int]
+    #: Offices on the paths whose posts changed hands: who is in post now, and
+    #: who was before (:mod:`renmai.queries.succession`), by office id.
+    successions: dict[str, Succession] = field(default_factory=dict)
 
     @property
     def paths(self) -> list[Path]:
@@ -111,6 +115,7 @@ class Connection:
             "weights": self.ranker.weights.model_dump(mode="json"),
             "contacts": [_contact_dict(rank, c) for rank, c in enumerate(self.contacts, 1)],
             "direct": [_contact_dict(rank, c) for rank, c in enumerate(self.direct, 1)],
+            "successions": [s.to_dict() for s in self.successions.values()],
         }
 
     def subgraph(self) -> Subgraph:
@@ -283,4 +288,6 @@ def connect(
     contacts = [Contact(graph.entities[g.key], g.paths) for g in grouped if not g.fallback]
     direct = [Contact(graph.entities[g.key], g.paths) for g in grouped if g.fallback]
     add_affiliations(store, contacts)
-    return Connection(targets, starts, contacts, direct, max_hops, ranker, dict(graph.degree))
+    answer = Connection(targets, starts, contacts, direct, max_hops, ranker, dict(graph.degree))
+    answer.successions = along(store, answer.paths)
+    return answer

@@ -485,11 +485,108 @@ def stale(
         rows.append(row)
     rows.sort(
         key=lambda r: (
-            r.last is None,
-            -year_of(r.last) if r.last else 0.0,
+            *_lapsed_order(r.last),
             r.source.name,
             r.target.name,
             r.relationship.identity,
         )
     )
+    return rows
+
+
+def _lapsed_order(last: str | None) -> tuple[bool, float]:
+    """Most recently lapsed first, undated last."""
+    return (last is None, -year_of(last) if last else 0.0)
+
+
+@dataclass(frozen=True)
+class LastContact:
+    """An entity and our last contact with it: the date, and what it was."""
+
+    entity: Entity
+    #: The latest evidence of any of its ties of contact; None when undated.
+    last: str | None
+    #: The relationship that shows it, and the entity at its other end (the
+    #: event met at, the office liaised with …); None when it has no tie dated.
+    relationship: Relationship | None
+    other: Entity | None
+
+    def what(self) -> str:
+        """What the last contact was: ``参加 会见巴西总领事``."""
+        if self.relationship is None or self.other is None:
+            return ""
+        return f"{relationship_label(self.relationship)} {self.other.name}"
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "name": self.entity.name,
+            "kind": self.entity.kind,
+            "last": self.last,
+            "what": self.what(),
+            "id": self.entity.id,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        rel = self.relationship
+        return {
+            **self.as_row(),
+            "entity": entity_summary(self.entity),
+            "via": entity_summary(self.other) if self.other else None,
+            "relationship": rel.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+            if rel
+            else None,
+        }
+
+
+def last_contacts(store: Store, *, ours: bool = False) -> list[LastContact]:
+    """Every entity that can act — people, organizations, associations,
+    consulates, cities; not countries, not us — with its last contact: the
+    latest evidence of any of its ties of contact (an event it took part in
+    is dated by the event: a logged meeting is contact on its day). With
+    ``ours``, only those with a direct tie of contact to a home entity."""
+    view = GraphView(store.to_networkx())
+    contact = SCHEMA.contact_kinds
+    found = []
+    for entity in view.entities():
+        if entity.home or entity.kind == SCHEMA.country_kind or not is_agent(entity):
+            continue
+        ties = [
+            n for n in view.neighbors_many([entity.id])[entity.id] if n.relationship.type in contact
+        ]
+        if not ties or (ours and not any(n.entity.home for n in ties)):
+            continue
+        best: tuple[float, str, Neighbor] | None = None
+        for n in ties:
+            last = last_evidence(n.relationship, entity, n.entity)
+            if last is not None and (best is None or year_of(last) > best[0]):
+                best = (year_of(last), last, n)
+        if best is None:
+            found.append(LastContact(entity, None, None, None))
+        else:
+            found.append(LastContact(entity, best[1], best[2].relationship, best[2].entity))
+    return found
+
+
+def stale_contacts(
+    store: Store, since: str, *, include_undated: bool = False, ours: bool = False
+) -> list[LastContact]:
+    """The entities we have had no contact with on or after ``since``
+    (:func:`last_contacts`), most recently lapsed first; undated ones only
+    with ``include_undated``, last.
+
+    >>> from renmai.graph.sample import sample_store
+    >>> store = sample_store()
+    >>> [(row.entity.name, row.last) for row in stale_contacts(store, "2015")]
+    [('本拿比市', '2012-06'), ('黄红星', '2010')]
+    >>> stale_contacts(store, "2015")[0].what()
+    '签署 中山市与本拿比市友好城市协议'
+    """
+    bound = year_start(since)
+    rows = [
+        row
+        for row in last_contacts(store, ours=ours)
+        if (row.last is None and include_undated)
+        or (row.last is not None and year_of(row.last) < bound)
+    ]
+    rows.sort(key=lambda r: (*_lapsed_order(r.last), r.entity.name, r.entity.id))
     return rows

@@ -7,7 +7,7 @@ the last step into it, or the first step from it into its own towns).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from renmai.errors import ParameterError, RenmaiError
@@ -16,6 +16,7 @@ from renmai.graph.store import Store
 from renmai.graph.subgraph import Subgraph
 from renmai.queries.connect import DEFAULT_MAX_HOPS, subgraph_of
 from renmai.queries.ranking import Ranker, ranker_for
+from renmai.queries.succession import Succession, along
 from renmai.queries.walk import FRONTIER_CAP, LocalGraph, Path, best_paths, entity_summary, explore
 from renmai.queries.weights import RankingWeights
 
@@ -32,6 +33,8 @@ class PathAnswer:
     max_hops: int
     ranker: Ranker
     degrees: dict[str, int]
+    #: Offices on the paths whose posts changed hands (as in ``connect``).
+    successions: dict[str, Succession] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,7 @@ class PathAnswer:
             "max_hops": self.max_hops,
             "reference_date": self.ranker.reference_date,
             "paths": [p.to_dict() for p in self.paths],
+            "successions": [s.to_dict() for s in self.successions.values()],
         }
 
     def subgraph(self) -> Subgraph:
@@ -79,4 +83,6 @@ def path(
     explore(store, graph, max_hops=max_hops, frontier_cap=frontier_cap)
     grouped = best_paths(graph, max_hops=max_hops, per_group=limit)
     paths = grouped[0].paths if grouped else []
-    return PathAnswer(source, target, paths, max_hops, ranker, dict(graph.degree))
+    return PathAnswer(
+        source, target, paths, max_hops, ranker, dict(graph.degree), along(store, paths)
+    )

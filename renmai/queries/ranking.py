@@ -2,7 +2,7 @@
 
 The formula (``docs/ranking.md`` explains it with examples)::
 
-    strength(r)  = base(r.type) × recency(r) × sourcing(r)
+    strength(r)  = base(r.type) × recency(r) × sourcing(r) × (ended if r has ended, else 1)
     step(u, v)   = min(1, max strength(r) × (1 + per_parallel × min(k − 1, max_extra)))
                    over the k relationships between u and v that may be walked there
     path score   = Π over steps u→v of  step(u, v) × hop_penalty × hub(u)
@@ -126,13 +126,16 @@ class Ranker:
         *,
         key: RelationshipId | None = None,
     ) -> float:
-        """base × recency × sourcing of one relationship (``a``, ``b``: its ends;
-        ``key``: its identity, when the caller has it at hand)."""
+        """base × recency × sourcing (× ``ended`` for a tie that has ended) of one
+        relationship (``a``, ``b``: its ends; ``key``: its identity, when the
+        caller has it at hand)."""
         key = rel.identity if key is None else key
         cached = self._cache.get(key)
         if cached is None:
             base = self.weights.base_strength(rel.type)
             cached = base * self._recency(self._last_year(rel, a, b)) * self.sourcing(rel)
+            if rel.ended:
+                cached *= self.weights.ended
             self._cache[key] = cached
         return cached
 

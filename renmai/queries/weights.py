@@ -53,6 +53,10 @@ class RankingWeights(BaseModel):
     #: The "now" recency is measured from (a partial ISO date); default: the
     #: newest date in the graph, so that an archive does not age as it sits.
     reference_date: str | None = None
+    #: Factor of a tie that has ended (it has an ``until``: a post left, a
+    #: membership given up): it still explains how we once knew someone, as
+    #: the past it is.
+    ended: float = Field(0.5, ge=0, le=1)
     #: ``stale``/``coverage``: a relationship is live when its last evidence is
     #: at most this many years before the reference date.
     stale_after_years: float = Field(3.0, gt=0)
