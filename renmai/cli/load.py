@@ -178,8 +178,13 @@ def _report(report: LoadReport, verbose: bool, *, headline: str) -> None:
 @reading_options
 @list_options
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+@click.option(
+    "--note", default=None, metavar="TEXT", help="Why: kept with the load in the history."
+)
 @pass_app
-def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **kwargs: Any) -> None:
+def load_command(
+    app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, note: str | None, **kwargs: Any
+) -> None:
     """Load files or folders (CSV, Excel .xlsx, JSON, JSON Lines, YAML) into the store.
 
     Everything is checked first: when anything is wrong, every problem is
@@ -191,7 +196,7 @@ def load_command(app: AppContext, /, paths: tuple[Path, ...], dry_run: bool, **k
     verbose = kwargs.pop("verbose")
     options = _load_options(kwargs)
     store = app.store
-    report = load(store, paths, options, progress=progress_bar, dry_run=dry_run)
+    report = load(store, paths, options, progress=progress_bar, dry_run=dry_run, note=note)
     headline = "Dry run, nothing written" if dry_run else f"Loaded into {store.location}"
     _report(report, verbose, headline=headline)
     report_lists(report, kwargs.pop("rejects_file"))

@@ -30,8 +30,11 @@ def _one(store: Store, text: str, kind: str | None = None) -> Entity:
 @click.command()
 @click.argument("keep")
 @click.argument("drop")
+@click.option(
+    "--note", default=None, metavar="TEXT", help="Why: kept with the change in the history."
+)
 @pass_app
-def merge(app: AppContext, keep: str, drop: str) -> None:
+def merge(app: AppContext, keep: str, drop: str, note: str | None) -> None:
     """Merge DROP into KEEP (ids, names or aliases) and delete DROP.
 
     KEEP keeps its name and values and gains DROP's missing values, tags,
@@ -42,7 +45,7 @@ def merge(app: AppContext, keep: str, drop: str) -> None:
     store = app.store
     kept = _one(store, keep)
     dropped = _one(store, drop, kind=kept.kind)
-    result = merge_entities(store, kept.id, dropped.id)
+    result = merge_entities(store, kept.id, dropped.id, note=note)
     click.echo(
         terminal_text(
             f"Merged {dropped.id} ({dropped.name}) into {kept.id} ({result.kept.name}): "

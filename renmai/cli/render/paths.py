@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from renmai.cli.render.entity import labelled
 from renmai.cli.render.sources import Footnotes
-from renmai.queries.arrows import path_text, relationship_details
+from renmai.queries.arrows import path_text, relationship_details, step_arrow
 from renmai.queries.connect import Connection, Contact
 from renmai.queries.paths import PathAnswer
+from renmai.queries.succession import Succession
 from renmai.queries.walk import Path
 
 #: The columns of ``connect --csv`` (and of its table rows) and of ``path --csv``.
@@ -20,18 +21,40 @@ PATH_COLUMNS = ["rank", "score", "hops", "path", "sources"]
 def affiliation_text(contact: Contact) -> str:
     """``华源科技协会 高级总监; …``: a contact's posts, written briefly."""
     return "; ".join(
-        " ".join([n.entity.name, *relationship_details(n.relationship)])
+        " ".join(
+            [
+                n.entity.name,
+                *relationship_details(n.relationship),
+                *([f"(until {n.relationship.until})"] if n.relationship.ended else []),
+            ]
+        )
         for n in contact.affiliations
     )
 
 
-def path_lines(path: Path, notes: Footnotes, indent: str) -> list[str]:
-    """The path with its score, then each step's sources, cited in ``notes``."""
+def path_lines(
+    path: Path,
+    notes: Footnotes,
+    indent: str,
+    successions: Mapping[str, Succession] | None = None,
+) -> list[str]:
+    """The path with its score, then each step's sources, cited in ``notes``;
+    a tie on it that has ended, said to be past; and who holds the posts now
+    at an office on it whose posts changed hands (``successions``)."""
     lines = [f"{indent}{path.score:.3f}  {path_text(path)}"]
     for number, step in enumerate(path.steps, 1):
         sources = [s for link in step.links for s in link.relationship.sources]
         cited = "; ".join(dict.fromkeys(notes.cite(s) for s in sources)) or "(no source)"
         lines.append(f"{indent}       {number}. {cited}")
+    for step in path.steps:
+        if step.relationship.ended:
+            lines.append(
+                f"{indent}       past: {step.source.name} {step_arrow(step)} {step.target.name} "
+                f"ended {step.relationship.until} (how we once knew them)"
+            )
+    for entity in path.nodes:
+        if successions and entity.id in successions:
+            lines.append(f"{indent}       now: {successions[entity.id].text()}")
     return lines
 
 
@@ -99,13 +122,13 @@ def connection_lines(answer: Connection) -> list[str]:
             who = f"{who[:-1]}; {affiliation_text(contact)})"
         lines.append(f"\n{rank}. {who}  score {contact.score:.3f}")
         for p in contact.paths:
-            lines += path_lines(p, notes, "   ")
+            lines += path_lines(p, notes, "   ", answer.successions)
     if answer.direct:
         lines.append("\nReached through no one else (our own ties there):")
         for reached in answer.direct:
             lines.append(f"\n-  {labelled(reached.entity)}  score {reached.score:.3f}")
             for p in reached.paths:
-                lines += path_lines(p, notes, "   ")
+                lines += path_lines(p, notes, "   ", answer.successions)
     return lines + notes.appendix()
 
 
@@ -122,5 +145,5 @@ def path_answer_lines(answer: PathAnswer) -> list[str]:
     notes = Footnotes()
     for rank, p in enumerate(answer.paths, 1):
         lines.append(f"\n{rank}.")
-        lines += path_lines(p, notes, "   ")
+        lines += path_lines(p, notes, "   ", answer.successions)
     return lines + notes.appendix()
