@@ -155,10 +155,16 @@ def test_brokers_coverage_stale(graph_file: Path) -> None:
     assert gaps["rows"] and {r["status"] for r in gaps["rows"]} <= {"stale", "undated", "none"}
     regions = as_json(graph_file, "coverage", "--by", "region", "--since", "2014")
     assert regions["since"] == "2014" and {r["name"] for r in regions["rows"]} >= {"东亚", "欧洲"}
-    stale = as_json(graph_file, "stale", "--since", "2014", "--ours")
+    stale = as_json(graph_file, "stale", "--since", "2014", "--ours", "--relationships")
     assert stale and all(r["last"] < "2014" and r["ours"] for r in stale)
-    table = ok(graph_file, "stale", "--since", "2014", "--limit", "3")
+    table = ok(graph_file, "stale", "--since", "2014", "--limit", "3", "--relationships")
     assert len(table.splitlines()) == 5
+    # Per contact (the default): each entity once, with its last contact and what it was.
+    contacts = as_json(graph_file, "stale", "--since", "2014", "--ours")
+    assert contacts and all(r["last"] < "2014" and r["what"] for r in contacts)
+    assert len({r["id"] for r in contacts}) == len(contacts)
+    table = ok(graph_file, "stale", "--since", "2014", "--limit", "3")
+    assert len(table.splitlines()) == 5 and table.startswith("last  name")
 
 
 @pytest.mark.parametrize(
