@@ -12,6 +12,7 @@ from renmai.cli.editing import (
     edit_options,
     field_option,
     key_option,
+    relationship_arguments,
     run_edit,
     source_option,
     yes_option,
@@ -68,9 +69,7 @@ def add(
 
 
 @click.command()
-@click.argument("from_", metavar="FROM")
-@click.argument("rel_type", metavar="TYPE")
-@click.argument("to", metavar="TO")
+@relationship_arguments
 @click.option(
     "--since", type=DATE, default=None, help="When it began: YYYY, YYYY-MM or YYYY-MM-DD."
 )
@@ -164,9 +163,7 @@ def rename(
 
 
 @click.command()
-@click.argument("from_", metavar="FROM")
-@click.argument("rel_type", metavar="TYPE")
-@click.argument("to", metavar="TO")
+@relationship_arguments
 @key_option
 @yes_option
 @edit_options
@@ -218,9 +215,7 @@ def remove(
 
 
 @click.command()
-@click.argument("from_", metavar="FROM")
-@click.argument("rel_type", metavar="TYPE")
-@click.argument("to", metavar="TO")
+@relationship_arguments
 @click.option(
     "--until", type=DATE, required=True, help="When it ended: YYYY, YYYY-MM or YYYY-MM-DD."
 )

@@ -54,6 +54,12 @@ key_option = click.option(
     "--key", default=None, help="Which of several relationships of one kind between the two."
 )
 yes_option = click.option("--yes", is_flag=True, help="Delete without asking.")
+#: ``FROM TYPE TO``: a relationship as ``link``, ``unlink`` and ``end`` name it.
+relationship_arguments = stacked(
+    click.argument("from_", metavar="FROM"),
+    click.argument("rel_type", metavar="TYPE"),
+    click.argument("to", metavar="TO"),
+)
 
 #: ``--dry-run``, ``--note`` and ``--json``: every editing command has them.
 edit_options = stacked(
