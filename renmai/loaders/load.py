@@ -226,7 +226,7 @@ class _Drafts:
 def _read(paths: Sequence[Path | str], options: LoadOptions) -> _Drafts:
     """Read every file (and the decisions) into drafts."""
     if options.pairs is not None and options.mapping is not None:
-        raise RenmaiError("pairs and mapping: give one way to read the rows, not both")
+        raise ParameterError("mapping", "{param} and pairs: give one way to read the rows")
     mapping = read_mapping(options.mapping) if options.mapping is not None else None
     read_options = _read_options(options, mapping)
     pairs = options.pairs.checked() if options.pairs else None
