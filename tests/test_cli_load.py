@@ -194,8 +194,14 @@ def test_demo_loads_the_reference_data(store_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "data/zhongshan" in result.output
     assert "We are (home entities): 中山市" in result.output
+    # The editing session, on a scratch copy: the demo's store has none of it.
+    assert "now: 巴西驻穗领馆: 总领事 李四 (since 2016-07); before: 张三 (until 2016-06)" in (
+        result.output
+    )
+    assert "$ renmai history 张三" in result.output
     again = run(store_path, "demo")
     assert again.exit_code == 0 and " 0 created, 0 updated" in again.output
+    assert run(store_path, "show", "张三").exit_code == 1
 
 
 def test_progress_bar_for_long_loads(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

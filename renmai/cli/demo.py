@@ -51,6 +51,10 @@ def demo(ctx: click.Context, store_path: Path | None, data: Path | None) -> None
     )
     ctx.invoke(stats)
     print_answers(app.store)
+    if data is None:
+        from renmai.cli.demo_session import session_lines
+
+        click.echo("\n" + "\n".join(session_lines(folder)))
 
 
 def print_answers(store: Store) -> None:
