@@ -4,7 +4,7 @@ The library behind the ``renmai`` command::
 
     import renmai
 
-    store = renmai.open_store("graph.json")        # or open_store(neo4j_uri="bolt://…")
+    store = renmai.open_store("graph.db")          # or open_store(neo4j_uri="bolt://…")
     answer = renmai.connect(store, "以色列")        # who can get us to Israel?
 
 Everything named in :data:`__all__` is reachable from here; it is imported on

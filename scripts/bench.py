@@ -138,9 +138,9 @@ def _neo4j_store(args: Json) -> Any:
 def _open(args: Json) -> Any:
     if args["store"] == "neo4j":
         return _neo4j_store(args)
-    from renmai.graph.embedded import EmbeddedStore
+    from renmai.graph.sqlite_store import SqliteStore
 
-    return EmbeddedStore(args["path"])
+    return SqliteStore(args["path"])
 
 
 def work_load(args: Json) -> Json:
@@ -151,12 +151,12 @@ def work_load(args: Json) -> Json:
         store = _neo4j_store(args)
         store.clear()
     else:
-        from renmai.graph.embedded import EmbeddedStore
+        from renmai.graph.sqlite_store import SqliteStore
 
         path = Path(args["path"])
-        for stale in (path, Path(f"{path}.bak")):
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             stale.unlink(missing_ok=True)
-        store = EmbeddedStore(path)
+        store = SqliteStore(path)
     start = time.perf_counter()
     report = load(store, [args["data"]])
     seconds = time.perf_counter() - start
@@ -169,10 +169,10 @@ def work_load(args: Json) -> Json:
 
 
 def work_open(args: Json) -> Json:
-    from renmai.graph.embedded import EmbeddedStore
+    from renmai.graph.sqlite_store import SqliteStore
 
     start = time.perf_counter()
-    store = EmbeddedStore(args["path"])
+    store = SqliteStore(args["path"])
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "entities": sum(store.counts().entities.values())}
 
@@ -306,13 +306,13 @@ def work_viz(args: Json) -> Json:
 
             sub = synthetic(args["n"])
         else:
-            from renmai.graph.embedded import EmbeddedStore
+            from renmai.graph.sqlite_store import SqliteStore
             from renmai.loaders import load
             from renmai.loaders.synthetic import write_network
             from renmai.viz.select import whole_graph
 
             write_network(tmp / "data", args["n"], args["seed"])
-            store = EmbeddedStore(tmp / "graph.json")
+            store = SqliteStore(tmp / "graph.db")
             load(store, [tmp / "data"])
             sub = whole_graph(store)
         page = tmp / "page.html"
@@ -534,7 +534,7 @@ def bench_size(
     if not (data / "relationships.jsonl").exists():
         say(f"{n}: generating the network")
         write_network(data, n, SEED)
-    store_path = work / f"graph-{n}.json"
+    store_path = work / f"graph-{n}.db"
     targets, warmup, countries = _sample_ids(data, config.targets, SEED)
     countries = countries[: config.countries]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +117,7 @@ def neo4j_store(neo4j_target: Neo4jTarget) -> Iterator[Store]:
 @pytest.fixture
 def embedded_store(tmp_path: Path) -> Store:
     """An embedded store in a fresh file."""
-    return EmbeddedStore(tmp_path / "graph.json")
+    return SqliteStore(tmp_path / "graph.db")
 
 
 @pytest.fixture(params=["embedded", "neo4j"])

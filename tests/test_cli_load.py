@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from fixtures.loader_helpers import BASE, CITY_PAIRS, write
+from fixtures.loader_helpers import BASE, CITY_PAIRS, snapshot, write
 
 from renmai.cli import cli
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 
 
 def run(store: Path, *args: str) -> Result:
@@ -21,7 +21,7 @@ def run(store: Path, *args: str) -> Result:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "graph.json"
+    return tmp_path / "graph.db"
 
 
 def test_load_then_load_again(store_path: Path) -> None:
@@ -31,16 +31,16 @@ def test_load_then_load_again(store_path: Path) -> None:
     assert (
         f"Loaded into {store_path}: 1 file(s), 16 created, 0 updated, 0 unchanged." in first.output
     )
-    before = store_path.read_bytes()
+    before = snapshot(store_path)
     second = run(store_path, "load", str(BASE))
     assert second.exit_code == 0
     assert "0 created, 0 updated, 16 unchanged" in second.output
-    assert store_path.read_bytes() == before
+    assert snapshot(store_path) == before
 
 
 def test_load_errors_exit_non_zero_and_write_nothing(tmp_path: Path, store_path: Path) -> None:
     assert run(store_path, "load", str(BASE)).exit_code == 0
-    before = store_path.read_bytes()
+    before = snapshot(store_path)
     bad = write(
         tmp_path,
         "bad.csv",
@@ -53,7 +53,7 @@ def test_load_errors_exit_non_zero_and_write_nothing(tmp_path: Path, store_path:
     assert f"  {bad}:3: country: not a field of Event" in result.output
     assert f"  {bad}:4: founded: '1999-02-30' is not a real date" in result.output
     assert f"  {tmp_path / 'missing.yaml'}: no such file or folder" in result.output
-    assert store_path.read_bytes() == before
+    assert snapshot(store_path) == before
 
 
 def test_malformed_file(tmp_path: Path, store_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_mapping_mode(store_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "new City '江门市'" in result.output
-    store = EmbeddedStore(store_path)
+    store = SqliteStore(store_path)
     assert len(list(store.relationships("SISTER_CITY_OF"))) == 4
 
 
@@ -159,7 +159,7 @@ def test_dedupe_and_merge(tmp_path: Path, store_path: Path) -> None:
     assert "Merged sino-swiss-industrial-park (中瑞(欧)产业园) into zhong-rui-ou-gong-ye-yuan" in (
         merged.output
     )
-    store = EmbeddedStore(store_path)
+    store = SqliteStore(store_path)
     [partner] = store.relationships("PARTNER_IN")
     assert partner.to_id == "zhong-rui-ou-gong-ye-yuan"
     assert json.loads(run(store_path, "dedupe", "--json").stdout) == []
@@ -178,7 +178,7 @@ def test_merge_ambiguous_or_unknown(store_path: Path) -> None:
 def test_demo_on_a_folder(tmp_path: Path, store_path: Path) -> None:
     folder = tmp_path / "data"
     write(folder, "base.yaml", BASE.read_text(encoding="utf-8"))
-    demo_store = tmp_path / "demo.json"
+    demo_store = tmp_path / "demo.db"
     result = run(store_path, "demo", "--store", str(demo_store), "--data", str(folder))
     assert result.exit_code == 0, result.output
     assert demo_store.exists() and not store_path.exists()

@@ -16,13 +16,13 @@ from click.testing import CliRunner, Result
 from test_queries_support import ent, load_reference, reference_in_neo4j, rel, write
 
 from renmai.cli import cli
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 
 
 @pytest.fixture(scope="module")
 def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "graph.json"
-    load_reference(EmbeddedStore(path))
+    path = tmp_path_factory.mktemp("cli") / "graph.db"
+    load_reference(SqliteStore(path))
     return path
 
 
@@ -197,7 +197,7 @@ def test_library_parameters_are_said_as_flags(tmp_path: Path) -> None:
 
 
 def test_unknown_and_ambiguous_entities(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "g.json")
+    store = SqliteStore(tmp_path / "g.db")
     write(
         store,
         (
@@ -212,7 +212,7 @@ def test_unknown_and_ambiguous_entities(tmp_path: Path) -> None:
             [rel("LIAISES_WITH", "zs", "a1"), rel("LIAISES_WITH", "zs", "p")],
         ),
     )
-    graph = tmp_path / "g.json"
+    graph = tmp_path / "g.db"
     ambiguous = run(graph, "connect", "中山同乡会")
     assert ambiguous.exit_code == 1
     assert "could mean any of these; give the id instead" in ambiguous.stderr

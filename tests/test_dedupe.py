@@ -8,15 +8,15 @@ import pytest
 from fixtures.loader_helpers import base_store
 
 from renmai.graph.dedupe import MergeError, likely_duplicates, merge_entities
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source
+from renmai.graph.sqlite_store import SqliteStore
 
 PARK = Source(document="工作总结", excerpt="打造中瑞（中欧）工业园")
 PARK_2016 = Source(document="2016年计划", excerpt="配合中瑞（欧）产业园开展招商引资")
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> EmbeddedStore:
+def store(tmp_path: Path) -> SqliteStore:
     store = base_store(tmp_path)
     store.write(
         [
@@ -53,7 +53,7 @@ def store(tmp_path: Path) -> EmbeddedStore:
     return store
 
 
-def test_likely_duplicates(store: EmbeddedStore) -> None:
+def test_likely_duplicates(store: SqliteStore) -> None:
     found = {
         (p.first.id, p.second.id): (p.reason, round(p.score)) for p in likely_duplicates(store)
     }
@@ -70,7 +70,7 @@ def test_likely_duplicates(store: EmbeddedStore) -> None:
     assert [p.first.id for p in likely_duplicates(store, kind="Project", threshold=90)] == []
 
 
-def test_merge_keeps_every_relationship_and_source(store: EmbeddedStore) -> None:
+def test_merge_keeps_every_relationship_and_source(store: SqliteStore) -> None:
     result = merge_entities(store, "park", "park-2016")
     assert store.get("park-2016") is None
     kept = store.get("park")
@@ -88,7 +88,7 @@ def test_merge_keeps_every_relationship_and_source(store: EmbeddedStore) -> None
     assert result.moved == 3 and result.discarded == []
 
 
-def test_merge_repoints_references(store: EmbeddedStore) -> None:
+def test_merge_repoints_references(store: SqliteStore) -> None:
     store.write(
         [
             Entity(id="korea-2", kind="Country", name="大韩民国"),
@@ -115,7 +115,7 @@ def test_merge_repoints_references(store: EmbeddedStore) -> None:
 
 
 def test_an_interrupted_merge_is_completed_by_running_it_again(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def crash() -> None:
         raise OSError("power cut")
@@ -149,6 +149,6 @@ def test_an_interrupted_merge_is_completed_by_running_it_again(
         ("park-office", "fao-2", "names 'fao-2' in its parent field"),
     ],
 )
-def test_merge_refuses(store: EmbeddedStore, keep: str, drop: str, message: str) -> None:
+def test_merge_refuses(store: SqliteStore, keep: str, drop: str, message: str) -> None:
     with pytest.raises(MergeError, match=message):
         merge_entities(store, keep, drop)

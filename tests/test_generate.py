@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.loader_helpers import snapshot
 
 from renmai.cli import cli
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.schema import SCHEMA
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.loaders import load
 from renmai.loaders.synthetic import generate
 
@@ -104,7 +105,7 @@ def test_degrees_are_heavy_tailed(network: Path) -> None:
 
 
 def test_loads_cleanly_into_the_embedded_store(network: Path, tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "graph.json")
+    store = SqliteStore(tmp_path / "graph.db")
     report = load(store, [network])
     assert report.written
     assert report.warnings == []
@@ -117,18 +118,18 @@ def test_loads_cleanly_into_the_embedded_store(network: Path, tmp_path: Path) ->
     assert report.summary.total("created") == N + len(rels) + implied
 
     # Opened again from the file: the same graph, edges keyed by identity.
-    reopened = EmbeddedStore(tmp_path / "graph.json")
+    reopened = SqliteStore(tmp_path / "graph.db")
     assert reopened.counts() == counts
     graph = reopened.to_networkx()
     for _, _, key, data in graph.edges(keys=True, data=True):
         assert key == str(data["relationship"].identity)
     assert [e.id for e in reopened.homes()] == [e.id for e in store.homes()]
 
-    # Loading it again changes nothing, byte for byte.
-    before = (tmp_path / "graph.json").read_bytes()
+    # Loading it again changes nothing, row for row.
+    before = snapshot(tmp_path / "graph.db")
     again = load(reopened, [network])
     assert not again.summary.changed
-    assert (tmp_path / "graph.json").read_bytes() == before
+    assert snapshot(tmp_path / "graph.db") == before
 
 
 def test_generate_rejects_a_tiny_network(tmp_path: Path) -> None:

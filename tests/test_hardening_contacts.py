@@ -118,7 +118,7 @@ def people(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str,
         request.getfixturevalue("neo4j_store")  # an empty database
         env = {**target.cli_env(), "RENMAI_STORE": ""}
     else:
-        env = {"NEO4J_URI": "", "RENMAI_STORE": str(tmp_path / "graph.json")}
+        env = {"NEO4J_URI": "", "RENMAI_STORE": str(tmp_path / "graph.db")}
     path = tmp_path / "people.yaml"
     path.write_text(yaml.safe_dump(PEOPLE, allow_unicode=True), encoding="utf-8")
     loaded = CliRunner().invoke(cli, ["load", str(path), "-v"], env=env)
@@ -226,10 +226,10 @@ def test_export_says_whether_contacts_are_in_it_and_loads_back(
 
     # Loaded into an empty store, the full export gives the same graph back.
     before = _open(env)
-    copy_env = {"NEO4J_URI": "", "RENMAI_STORE": str(tmp_path / "copy.json")}
+    copy_env = {"NEO4J_URI": "", "RENMAI_STORE": str(tmp_path / "copy.db")}
     reloaded = CliRunner().invoke(cli, ["load", str(full)], env=copy_env)
     assert reloaded.exit_code == 0, reloaded.output
-    copy = open_store(tmp_path / "copy.json")
+    copy = open_store(tmp_path / "copy.db")
     assert copy.counts() == before.counts()
     assert records(copy, contacts=True) == records(before, contacts=True)
     # And the export of the copy is the same export, byte for byte.

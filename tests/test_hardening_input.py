@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from fixtures.loader_helpers import BASE
+from fixtures.loader_helpers import BASE, snapshot
 from fixtures.reliability import observe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,7 +44,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from renmai.cli import cli
 from renmai.cli.output import terminal_text
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store
 from renmai.loaders import LoadError, LoadOptions, PairMapping, load
 from renmai.loaders.export import records
@@ -342,8 +342,8 @@ def break_file(path: Path, how: str, where: float, junk: bytes) -> None:
 
 # -- what every load must do ----------------------------------------------------------------
 def embedded_snapshot(store: Store) -> Any:
-    assert isinstance(store, EmbeddedStore)
-    return store.path.read_bytes() if store.path.exists() else None
+    assert isinstance(store, SqliteStore)
+    return snapshot(store)
 
 
 def full_snapshot(store: Store) -> Any:
@@ -420,8 +420,10 @@ def check_load(
 @pytest.fixture(scope="module")
 def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An embedded store holding the loader tests' base graph, to copy."""
-    path = tmp_path_factory.mktemp("base") / "graph.json"
-    load(EmbeddedStore(path), [BASE])
+    path = tmp_path_factory.mktemp("base") / "graph.db"
+    store = SqliteStore(path)
+    load(store, [BASE])
+    store.close()  # a closed database is whole in its file, and can be copied
     return path
 
 
@@ -429,10 +431,10 @@ def base_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fresh(tmp_path: Path, base_file: Path) -> Iterator[Any]:
     """A function giving a new folder and a store with the base graph, per example."""
 
-    def make() -> tuple[Path, EmbeddedStore]:
+    def make() -> tuple[Path, SqliteStore]:
         folder = Path(tempfile.mkdtemp(dir=tmp_path))
-        shutil.copy(base_file, folder / "graph.json")
-        return folder, EmbeddedStore(folder / "graph.json")
+        shutil.copy(base_file, folder / "graph.db")
+        return folder, SqliteStore(folder / "graph.db")
 
     yield make
 
@@ -604,7 +606,7 @@ def test_duplicate_ids_dangling_references_and_cycles(fresh: Any) -> None:
     cycle = folder / "cycle.yaml"
     cycle.write_text(yaml.safe_dump(_cycle("a", "b"), allow_unicode=True))
     load(store, [cycle])
-    graph = str(folder / "graph.json")
+    graph = str(folder / "graph.db")
     for args in (["connect", "a城"], ["neighbors", "a", "--depth", "4"], ["path", "a", "b"]):
         result = CliRunner().invoke(cli, ["--store", graph, *args])
         assert result.exit_code == 0, result.output
@@ -640,7 +642,7 @@ def hostile_cli(
         options: list[str] = []
     else:
         env = {"NEO4J_URI": ""}
-        options = ["--store", str(tmp_path / "graph.json")]
+        options = ["--store", str(tmp_path / "graph.db")]
     path = tmp_path / "hostile.yaml"
     path.write_text(_hostile_document(), encoding="utf-8")
     result = CliRunner().invoke(cli, [*options, "load", str(path)], env=env)

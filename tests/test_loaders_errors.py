@@ -234,14 +234,14 @@ def test_base_fixture_is_valid(tmp_path: Path) -> None:
 def test_a_store_changed_during_the_load_is_refused_where_the_row_is(tmp_path: Path) -> None:
     """A second writer deletes what a row joins between the check and the write:
     the store's own check refuses it, located at the row, and writes nothing."""
-    from renmai.graph.embedded import EmbeddedStore
+    from renmai.graph.sqlite_store import SqliteStore
 
-    store_file = tmp_path / "graph.json"
-    load(EmbeddedStore(store_file), [BASE])
+    store_file = tmp_path / "graph.db"
+    load(SqliteStore(store_file), [BASE])
 
-    class SecondWriterMeanwhile(EmbeddedStore):
+    class SecondWriterMeanwhile(SqliteStore):
         def write(self, *args: Any, **kwargs: Any) -> Any:
-            delete_entity(EmbeddedStore(store_file), "burnaby")
+            delete_entity(SqliteStore(store_file), "burnaby")
             return super().write(*args, **kwargs)
 
     rows = write(tmp_path, "rels.csv", "type,from,to\nSISTER_CITY_OF,中山市,burnaby\n")

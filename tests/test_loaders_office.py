@@ -263,7 +263,7 @@ def test_a_file_that_held_rows_and_made_nothing_fails(places: Store, tmp_path: P
 
 
 def test_the_command_says_what_it_took_and_fails_on_nothing(tmp_path: Path) -> None:
-    store = tmp_path / "graph.json"
+    store = tmp_path / "graph.db"
     places = write(tmp_path, "places.yaml", PLACES)
     book = office_workbook(tmp_path / "侨团名录.xlsx")
     runner = CliRunner()

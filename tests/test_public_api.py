@@ -37,7 +37,7 @@ def test_import_renmai_loads_nothing_else() -> None:
 
 
 def test_open_store_and_ask(tmp_path: Path) -> None:
-    store = renmai.open_store(tmp_path / "graph.json")
+    store = renmai.open_store(tmp_path / "graph.db")
     entities, relationships = sample_graph()
     store.write(entities, relationships)
     answer = renmai.connect(store, "以色列")

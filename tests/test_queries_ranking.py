@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from renmai.graph.dates import year_of, year_start
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship, Source
 from renmai.graph.schema import SCHEMA
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store
 from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.weights import WEIGHTS_ENV, RankingWeights, WeightsError, load_weights
@@ -149,7 +149,7 @@ def test_bad_weights_files_say_what_is_wrong(tmp_path: Path, text: str, message:
 
 
 def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "g.json")
+    store = SqliteStore(tmp_path / "g.db")
     store.write(
         [Entity(id="a", kind="Person", name="甲"), Entity(id="b", kind="Person", name="乙")],
         [Relationship(type="KNOWS", from_id="a", to_id="b", since="2010")],
@@ -164,7 +164,7 @@ def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path)
     assert ranker_for(store).reference_date == "2013"
 
     # A write by another process (another open store on the same file) counts too.
-    other = EmbeddedStore(tmp_path / "g.json")
+    other = SqliteStore(tmp_path / "g.db")
     other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2014")])
     assert store.newest_date() == "2014"
     kept = ranker_for(store)
@@ -174,7 +174,7 @@ def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path)
 
 
 def test_a_store_that_knows_its_newest_date_is_asked(tmp_path: Path) -> None:
-    class Dated(EmbeddedStore):
+    class Dated(SqliteStore):
         asked = 0
 
         def newest_date(self) -> str | None:
@@ -184,6 +184,6 @@ def test_a_store_that_knows_its_newest_date_is_asked(tmp_path: Path) -> None:
         def relationships(self, type: str | None = None) -> Iterator[Relationship]:
             raise AssertionError("no scan when the store knows")
 
-    store = Dated(tmp_path / "g.json")
+    store = Dated(tmp_path / "g.db")
     assert ranker_for(store).reference_date == "2030-01"
     assert ranker_for(store).reference_date == "2030-01" and Dated.asked == 1

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from test_queries_support import load_reference, reference_in_neo4j
 
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store
 from renmai.queries import (
     Connection,
@@ -41,7 +41,7 @@ from renmai.queries.arrows import path_text
 
 @pytest.fixture(scope="module")
 def reference_embedded(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = EmbeddedStore(tmp_path_factory.mktemp("reference") / "graph.json")
+    store = SqliteStore(tmp_path_factory.mktemp("reference") / "graph.db")
     return load_reference(store)
 
 
@@ -235,6 +235,6 @@ def test_both_stores_give_the_same_answer(
 def test_reference_graph_loads_to_the_same_counts(
     reference_embedded: Store, tmp_path: Path
 ) -> None:
-    again = load_reference(EmbeddedStore(tmp_path / "again.json"))
+    again = load_reference(SqliteStore(tmp_path / "again.db"))
     assert again.counts() == reference_embedded.counts()
     assert sum(reference_embedded.counts().entities.values()) > 150

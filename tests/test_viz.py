@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from viz_fixtures import EMAIL, HOSTILE_NAMES, PHONE, connect_answer, hostile_answer, synthetic
 
 from renmai.cli import cli
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.schema import SCHEMA
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.subgraph import Subgraph
 from renmai.viz import LARGE_GRAPH, VizError, render_html, style, write_html
 from renmai.viz.layout import EDGE_LENGTH, compute_layout, force_layout
@@ -244,18 +244,18 @@ def test_layout_handles_isolated_nodes_and_pairs() -> None:
 
 # -- selecting from a store, and the CLI ----------------------------------------------------------
 @pytest.fixture
-def store(tmp_path: Path) -> EmbeddedStore:
+def store(tmp_path: Path) -> SqliteStore:
     sub = connect_answer()
     extra = [
         Entity(id="same-1", kind="Association", name="同名社团"),
         Entity(id="same-2", kind="Association", name="同名社团"),
     ]
-    store = EmbeddedStore(tmp_path / "graph.json")
+    store = SqliteStore(tmp_path / "graph.db")
     store.write([*sub.entities.values(), *extra], list(sub.relationships.values()))
     return store
 
 
-def test_whole_graph_and_kind_filter(store: EmbeddedStore) -> None:
+def test_whole_graph_and_kind_filter(store: SqliteStore) -> None:
     everything = whole_graph(store)
     assert len(everything.entities) == 13
     people_and_groups = whole_graph(store, kinds=["Person", "Association"])
@@ -265,7 +265,7 @@ def test_whole_graph_and_kind_filter(store: EmbeddedStore) -> None:
     assert people_and_groups.degrees["chen-wei"] == 2
 
 
-def test_neighbourhood_to_depth(store: EmbeddedStore) -> None:
+def test_neighbourhood_to_depth(store: SqliteStore) -> None:
     centre = store.get("il-consulate-gz")
     assert centre is not None
     one = neighbourhood(store, centre, depth=1)
@@ -277,7 +277,7 @@ def test_neighbourhood_to_depth(store: EmbeddedStore) -> None:
     assert set(two.entities) == {"il-consulate-gz", "israel"}
 
 
-def test_cli_viz_whole_graph_and_neighbourhood(store: EmbeddedStore, tmp_path: Path) -> None:
+def test_cli_viz_whole_graph_and_neighbourhood(store: SqliteStore, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "all.html"
     result = runner.invoke(cli, ["--store", store.location, "viz", "-o", str(out)])
@@ -305,7 +305,7 @@ def test_cli_viz_whole_graph_and_neighbourhood(store: EmbeddedStore, tmp_path: P
     assert len(page_data(kinds.read_text("utf-8"))["nodes"]) == 4
 
 
-def test_cli_viz_ambiguous_name_lists_candidates(store: EmbeddedStore, tmp_path: Path) -> None:
+def test_cli_viz_ambiguous_name_lists_candidates(store: SqliteStore, tmp_path: Path) -> None:
     out = tmp_path / "x.html"
     args = ["--store", store.location, "viz", "同名社团", "-o", str(out)]
     result = CliRunner().invoke(cli, args)
@@ -314,7 +314,7 @@ def test_cli_viz_ambiguous_name_lists_candidates(store: EmbeddedStore, tmp_path:
     assert not out.exists()
 
 
-def test_cli_viz_unknown_kind_is_a_usage_error(store: EmbeddedStore, tmp_path: Path) -> None:
+def test_cli_viz_unknown_kind_is_a_usage_error(store: SqliteStore, tmp_path: Path) -> None:
     args = ["--store", store.location, "viz", "--kind", "Planet", "-o", str(tmp_path / "x.html")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2

@@ -156,7 +156,7 @@ def _reference_connect(tmp_path: Path) -> Path | None:
         return None
     from renmai.cli import cli
 
-    store = tmp_path / "graph.json"
+    store = tmp_path / "graph.db"
     runner = CliRunner()
     result = runner.invoke(cli, ["--store", str(store), "load", str(data)])
     assert result.exit_code == 0, result.output
@@ -205,9 +205,9 @@ def test_reference_whole_graph_via_cli(open_page: Any, tmp_path: Path) -> None:
     if not (data / "entities").is_dir():
         pytest.skip("no reference dataset")
     from renmai.cli import cli
-    from renmai.graph.embedded import EmbeddedStore
+    from renmai.graph.sqlite_store import SqliteStore
 
-    store = tmp_path / "graph.json"
+    store = tmp_path / "graph.db"
     runner = CliRunner()
     assert runner.invoke(cli, ["--store", str(store), "load", str(data)]).exit_code == 0
     out = tmp_path / "all.html"
@@ -215,7 +215,7 @@ def test_reference_whole_graph_via_cli(open_page: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     opened = open_page(out)
     opened.check_clean()
-    counts = EmbeddedStore(store).counts()
+    counts = SqliteStore(store).counts()
     assert opened.js("() => renmai.nodes.length") == sum(counts.entities.values())
     assert opened.js("() => renmai.edges.length") == sum(counts.relationships.values())
     print(f"\nreference whole graph: ready in {opened.seconds:.2f} s")

@@ -38,6 +38,12 @@ class AppContext:
             from renmai.graph.connect import open_store
 
             self._store = open_store(self.store_path, self.neo4j_uri, password=self._password())
+            if migrated := getattr(self._store, "migrated_from", None):
+                click.echo(
+                    f"Note: converted the JSON store {migrated} of an earlier renmai version "
+                    f"into {self._store.location}; the JSON file is kept as {migrated}.bak",
+                    err=True,
+                )
         return self._store
 
     def _password(self) -> str | None:

@@ -16,6 +16,7 @@ pypinyin, pyvis, openpyxl or the Neo4j driver.
 COMMANDS: dict[str, str] = {
     "add": "renmai.cli.edit:add",
     "agreements": "renmai.cli.agreements:agreements",
+    "backup": "renmai.cli.backup:backup",
     "brokers": "renmai.cli.brokers:brokers",
     "common": "renmai.cli.common:common",
     "connect": "renmai.cli.connect:connect",

@@ -88,7 +88,7 @@ store_options = stacked(
     file_option(
         "--store",
         "store_path",
-        help="Embedded store file (default: $RENMAI_STORE, else ~/.local/share/renmai/graph.json).",
+        help="Embedded store file (default: $RENMAI_STORE, else ~/.local/share/renmai/graph.db).",
     ),
     click.option(
         "--neo4j",

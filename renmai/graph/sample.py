@@ -17,8 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.model import Entity, Relationship, Source
+from renmai.graph.sqlite_store import SqliteStore
 
 _REPORT = "中山市外事侨务局2015年工作总结"
 
@@ -100,13 +100,13 @@ def sample_graph() -> tuple[list[Entity], list[Relationship]]:
     return entities, relationships
 
 
-def sample_store(path: Path | str | None = None) -> EmbeddedStore:
+def sample_store(path: Path | str | None = None) -> SqliteStore:
     """An embedded store holding :func:`sample_graph`: at ``path``, or in a
     temporary directory removed when the process exits."""
     if path is None:
         folder = tempfile.mkdtemp(prefix="renmai-sample-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        path = Path(folder) / "sample.json"
-    store = EmbeddedStore(path)
+        path = Path(folder) / "sample.db"
+    store = SqliteStore(path)
     store.write(*sample_graph())
     return store

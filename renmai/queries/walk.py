@@ -30,9 +30,9 @@ walked only
 never in the middle: two organizations are not connected because both are in
 the United States.
 
->>> from renmai.graph.embedded import EmbeddedStore
+>>> from renmai.graph.sqlite_store import SqliteStore
 >>> import tempfile, pathlib
->>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "g.json")
+>>> store = SqliteStore(pathlib.Path(tempfile.mkdtemp()) / "g.db")
 >>> from renmai.graph.model import Entity, Relationship
 >>> _ = store.write(
 ...     [Entity(id="a", kind="Person", name="甲"), Entity(id="b", kind="Person", name="乙"),
