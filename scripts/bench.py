@@ -51,7 +51,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from chromium import CHROMIUM, CHROMIUM_ARGS  # scripts/, beside this file
+import bench_cold  # scripts/, beside this file
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
@@ -87,6 +88,8 @@ class Config:
     pagecache: str = "1g"
     output: Path | None = DEFAULT_OUTPUT
     work: Path | None = None
+    #: Runs of each cold-process case (the real ``renmai`` command); 0: none.
+    cold_runs: int = 5
 
 
 QUICK = Config(
@@ -101,6 +104,7 @@ QUICK = Config(
     viz_sources=("network",),
     viz_runs=1,
     quick=True,
+    cold_runs=3,
     heap="1g",
     pagecache="256m",
     output=None,
@@ -511,6 +515,7 @@ class Results:
     opens: list[Json] = field(default_factory=list)
     queries: list[Json] = field(default_factory=list)
     viz: list[Json] = field(default_factory=list)
+    cold: list[Json] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -616,6 +621,15 @@ def run(config: Config) -> Results:
                     say(f"Neo4j ready in {starter.seconds:.1f} s")
         for n in config.sizes:
             bench_size(n, config, work, results, starter)
+        if config.cold_runs:
+            say(f"cold processes x{config.cold_runs}")
+            results.cold = bench_cold.cold_runs(
+                work,
+                config.sizes,
+                lambda n: work / f"network-{n}",
+                lambda n: _sample_ids(work / f"network-{n}", config.targets, SEED)[0][0],
+                config.cold_runs,
+            )
         for n in config.viz_sizes:
             for source in config.viz_sources:
                 if source == "fixture" and not (ROOT / "tests" / "viz_fixtures.py").exists():
@@ -936,6 +950,14 @@ def report(results: Results) -> str:
                 )
     header = ["size", "store", "query", "p50", "p95", "max", "targets", "peak RSS"]
     lines += [*_table(header, rows), ""]
+    if results.cold:
+        lines += [
+            "### Cold processes (the real `renmai` command from exec to exit; median of "
+            f"{config.cold_runs} runs after one untimed run)",
+            "",
+            *bench_cold.table(results.cold),
+            "",
+        ]
     lines += [
         "### Viz pages (`write_html`, layout included; ready = laid out and interactive)",
         "",
@@ -998,6 +1020,9 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument("--viz-sizes", help="comma-separated node counts (default 1000,3000)")
     parser.add_argument("--no-neo4j", action="store_true", help="embedded store only")
     parser.add_argument(
+        "--cold-runs", type=int, help="runs of each cold `renmai` process (default 5; 0: none)"
+    )
+    parser.add_argument(
         "--neo4j-uri", help="use this server instead of starting one (ITS DATA IS DELETED)"
     )
     parser.add_argument("--no-browser", action="store_true", help="no headless Chromium")
@@ -1010,7 +1035,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         changes["sizes"] = tuple(int(s) for s in args.sizes.split(","))
     if args.viz_sizes:
         changes["viz_sizes"] = tuple(int(s) for s in args.viz_sizes.split(","))
-    for name in ("runs", "targets", "naive_rows", "output", "work"):
+    for name in ("runs", "targets", "naive_rows", "output", "work", "cold_runs"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     if args.no_neo4j:
