@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import zhconv
-from pypinyin import Style
-from pypinyin.converter import UltimateConverter
-from pypinyin.core import Pinyin
+
+if TYPE_CHECKING:
+    from pypinyin.core import Pinyin
 
 # Everything that is not a letter, a digit or a CJK character is noise in a
 # name: punctuation (either width), spaces, dashes and dots.
@@ -34,8 +35,6 @@ _CJK_START = "\u2e80"
 #: name's keys several times (resolution index, store index), and a cache that
 #: evicts them in between makes it compute pinyin again each time.
 _CACHE = 1 << 18
-#: What ``pypinyin.lazy_pinyin`` builds on every call, built once.
-_PINYIN = Pinyin(UltimateConverter())
 
 
 def to_simplified(text: str) -> str:
@@ -75,12 +74,25 @@ def pinyin_key(text: str) -> str:
     >>> pinyin_key("中山")
     'zhongshan'
     """
-    return name_key("".join(_word_pinyin(w) for w in _PINYIN.seg(to_simplified(text))))
+    return name_key("".join(_word_pinyin(w) for w in _pinyin().seg(to_simplified(text))))
+
+
+@cache
+def _pinyin() -> Pinyin:
+    """What ``pypinyin.lazy_pinyin`` builds on every call, built once — and
+    imported on first use: loading its dictionaries takes a third of a second,
+    which a command that reads no new Chinese name never pays."""
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    return Pinyin(UltimateConverter())
 
 
 @lru_cache(maxsize=_CACHE)
 def _word_pinyin(word: str) -> str:
-    readings = _PINYIN._converter.convert(word, Style.NORMAL, False, "default", strict=True)
+    from pypinyin import Style
+
+    readings = _pinyin()._converter.convert(word, Style.NORMAL, False, "default", strict=True)
     return "".join(reading[0] for reading in readings)
 
 

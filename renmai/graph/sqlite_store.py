@@ -27,12 +27,10 @@ import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
 import orjson
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from renmai.graph.bulk import paused_gc
 from renmai.graph.dates import latest
@@ -49,6 +47,9 @@ from renmai.graph.store import (
     StoreError,
     WriteSummary,
 )
+
+if TYPE_CHECKING:  # imported where used: most commands need neither
+    import networkx as nx
 
 T = TypeVar("T")
 
@@ -623,6 +624,8 @@ class SqliteStore:
         """Keys within a small edit distance of a wanted key (typos): the best
         ``limit`` by ``fuzz.ratio`` from :data:`FUZZY_CUTOFF`, among the keys whose
         length can reach it (the others cannot; they are not read)."""
+        from rapidfuzz import fuzz, process
+
         close = []
         for w in wanted:
             shortest, longest = _fuzzy_lengths(len(w))
@@ -823,6 +826,8 @@ class SqliteStore:
         return iter([self._relationship(record) for (record,) in rows])
 
     def to_networkx(self) -> nx.MultiDiGraph:
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         with self._reading() as db, paused_gc():
             for (record,) in db.execute("SELECT record FROM entities ORDER BY id"):

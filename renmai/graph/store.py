@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, Protocol, runtime_checkable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, runtime_checkable
 
 from renmai.errors import RenmaiError
 from renmai.graph.history import Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Problem, Relationship, RelationshipId
+
+if TYPE_CHECKING:  # networkx is imported by what builds a graph, not by every command
+    import networkx as nx
 
 Direction = Literal["out", "in", "both"]
 Outcome = Literal["created", "updated", "unchanged", "deleted"]
