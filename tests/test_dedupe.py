@@ -117,13 +117,14 @@ def test_merge_repoints_references(store: SqliteStore) -> None:
 def test_an_interrupted_merge_is_completed_by_running_it_again(
     store: SqliteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash() -> None:
+    def crash(*args: object) -> None:
         raise OSError("power cut")
 
     before = store.to_networkx()
     with monkeypatch.context() as patch:
-        # The merge is one write: a crash as it is saved writes none of it.
-        patch.setattr(store, "_save", crash)
+        # The merge is one write: a crash at its last step, inside the write's
+        # transaction (the history record), writes none of it.
+        patch.setattr(store, "_keep", crash)
         with pytest.raises(OSError):
             merge_entities(store, "park", "park-2016")
     # Both still there, nothing lost, nothing half-done.
