@@ -22,7 +22,7 @@ def run(store: Path, *args: str, input: str | None = None) -> Result:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "graph.json"
+    path = tmp_path / "graph.db"
     assert run(path, "load", str(BASE), "--note", "the base list").exit_code == 0
     return path
 

@@ -15,7 +15,7 @@ from fixtures.loader_helpers import BASE, write
 from test_cli_load import run
 from test_loaders_office import PLACES, office_workbook
 
-from renmai.graph.embedded import EmbeddedStore
+from renmai.graph.sqlite_store import SqliteStore
 
 PAIR_OPTIONS = [
     "--as",
@@ -42,7 +42,7 @@ city,partner,country,year
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "graph.json"
+    path = tmp_path / "graph.db"
     assert run(path, "load", str(BASE)).exit_code == 0
     return path
 
@@ -111,7 +111,7 @@ def test_skip_invalid_writes_the_rejects_and_a_decisions_template(
     assert again.exit_code == 0, again.output
     assert "by a decision: 仁川 → incheon" in again.stdout
     assert [r["rejected_from"] for r in _rows(tmp_path / "left.csv")] == [f"{rejects}:3"]
-    sisters = {r.ends for r in EmbeddedStore(store_path).relationships("SISTER_CITY_OF")}
+    sisters = {r.ends for r in SqliteStore(store_path).relationships("SISTER_CITY_OF")}
     assert ("incheon", "zhongshan") in sisters
 
 
@@ -130,7 +130,7 @@ def test_rejects_need_skip_invalid(store_path: Path, tmp_path: Path) -> None:
 
 
 def test_mapping_draft_then_load(tmp_path: Path) -> None:
-    store = tmp_path / "graph.json"
+    store = tmp_path / "graph.db"
     assert run(store, "load", str(write(tmp_path, "places.yaml", PLACES))).exit_code == 0
     book = office_workbook(tmp_path / "侨团名录.xlsx")
     drafted = run(store, "mapping", "draft", str(book))
@@ -148,7 +148,7 @@ def test_mapping_draft_then_load(tmp_path: Path) -> None:
 
 
 def test_a_bad_mapping_file_is_a_located_user_error(tmp_path: Path) -> None:
-    store = tmp_path / "graph.json"
+    store = tmp_path / "graph.db"
     book = office_workbook(tmp_path / "侨团名录.xlsx")
     bad = write(tmp_path, "bad.yaml", "entities:\n  a:\n    kind: Planet\n    name: 社团名称\n")
     result = run(store, "load", str(book), "--mapping", str(bad))

@@ -186,9 +186,9 @@ def test_usage_errors(graph_file: Path, args: list[str], message: str) -> None:
 
 def test_library_parameters_are_said_as_flags(tmp_path: Path) -> None:
     """connect raises NoOrigin naming its parameter ``origins``; the user reads --from."""
-    store = EmbeddedStore(tmp_path / "g.json")
+    store = SqliteStore(tmp_path / "g.db")
     write(store, ([ent("a", "Person", "甲"), ent("b", "Person", "乙")], [rel("KNOWS", "a", "b")]))
-    result = run(tmp_path / "g.json", "connect", "乙")
+    result = run(tmp_path / "g.db", "connect", "乙")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: no home entities to start from: mark ours with `home: true` in the data, "

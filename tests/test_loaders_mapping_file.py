@@ -248,14 +248,14 @@ def test_a_draft_lists_what_it_does_not_understand(tmp_path: Path) -> None:
 
 def test_pairs_and_a_mapping_file_are_one_too_many(tmp_path: Path) -> None:
     from renmai.errors import ParameterError
-    from renmai.graph.embedded import EmbeddedStore
+    from renmai.graph.sqlite_store import SqliteStore
     from renmai.loaders import PairMapping
 
     mapping = write(tmp_path, "m.yaml", MAPPING)
     pairs = PairMapping(type="KNOWS", from_column="a", to_column="b")
     with pytest.raises(ParameterError) as caught:
         load(
-            EmbeddedStore(tmp_path / "g.json"), [mapping], LoadOptions(pairs=pairs, mapping=mapping)
+            SqliteStore(tmp_path / "g.db"), [mapping], LoadOptions(pairs=pairs, mapping=mapping)
         )
     assert caught.value.param == "mapping"
     assert str(caught.value) == "mapping and pairs: give one way to read the rows"

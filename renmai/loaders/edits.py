@@ -13,8 +13,8 @@ or a question to confirm. Every edit is one :meth:`Store.write`, kept in the
 history with its command and note (:mod:`renmai.graph.history`).
 
 >>> import tempfile, pathlib
->>> from renmai.graph.embedded import EmbeddedStore
->>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "g.json")
+>>> from renmai.graph.sqlite_store import SqliteStore
+>>> store = SqliteStore(pathlib.Path(tempfile.mkdtemp()) / "g.db")
 >>> _ = add(store, "Person", "张三").apply(store)
 >>> add(store, "人物", "张三").notes
 ['张三 is already there as zhang-san (Person 张三): nothing to add']
