@@ -254,8 +254,6 @@ def test_pairs_and_a_mapping_file_are_one_too_many(tmp_path: Path) -> None:
     mapping = write(tmp_path, "m.yaml", MAPPING)
     pairs = PairMapping(type="KNOWS", from_column="a", to_column="b")
     with pytest.raises(ParameterError) as caught:
-        load(
-            SqliteStore(tmp_path / "g.db"), [mapping], LoadOptions(pairs=pairs, mapping=mapping)
-        )
+        load(SqliteStore(tmp_path / "g.db"), [mapping], LoadOptions(pairs=pairs, mapping=mapping))
     assert caught.value.param == "mapping"
     assert str(caught.value) == "mapping and pairs: give one way to read the rows"
