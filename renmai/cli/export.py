@@ -12,8 +12,7 @@ from pathlib import Path
 import click
 
 from renmai.cli.app import AppContext, pass_app
-from renmai.cli.options import show_contacts_option
-from renmai.loaders.export import EXPORT_FORMATS, export, export_format
+from renmai.cli.options import LibraryChoice, show_contacts_option
 
 
 @click.command("export")
@@ -29,7 +28,7 @@ from renmai.loaders.export import EXPORT_FORMATS, export, export_format
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=LibraryChoice("renmai.loaders.export:EXPORT_FORMATS"),
     default=None,
     help="Output format (default: from the -o name; a folder is CSV; else JSON).",
 )
@@ -44,6 +43,8 @@ def export_command(
     Contact details of people are left out unless --show-contacts; the export
     says which (a note in JSON and YAML, and a line on stderr).
     """
+    from renmai.loaders.export import export, export_format
+
     chosen = export_format(output, fmt)
     report = export(
         app.store, output, chosen, contacts=show_contacts, stream=None if output else sys.stdout

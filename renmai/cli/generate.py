@@ -6,15 +6,14 @@ from pathlib import Path
 
 import click
 
-from renmai.errors import RenmaiError
-from renmai.loaders.synthetic import MIN_ENTITIES, write_network
+from renmai.cli.options import AtLeast
 
 
 @click.command()
 @click.option(
     "--entities",
     "n_entities",
-    type=click.IntRange(min=MIN_ENTITIES),
+    type=AtLeast("renmai.loaders.synthetic:MIN_ENTITIES"),
     default=10_000,
     show_default=True,
     help="How many entities (about five relationships each come with them).",
@@ -42,6 +41,9 @@ def generate(n_entities: int, seed: int, directory: Path) -> None:
     associations, events, projects and agreements, with relationships dated
     over twenty years. Load it with ``renmai load DIR``.
     """
+    from renmai.errors import RenmaiError
+    from renmai.loaders.synthetic import write_network
+
     try:
         entities, relationships = write_network(directory, n_entities, seed)
     except OSError as exc:

@@ -107,15 +107,23 @@ store_options = stacked(
 
 
 # -- the queries' own defaults ------------------------------------------------------------
+def library_value(where: str) -> Any:
+    """What ``"module:name"`` names, imported now.
+
+    >>> library_value("renmai.loaders.synthetic:MIN_ENTITIES")
+    50
+    """
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def library_default(function: str, parameter: str) -> Any:
     """The default of ``parameter`` of the function ``"module:name"``.
 
     >>> library_default("renmai.queries.search:search", "limit")
     20
     """
-    module, _, name = function.partition(":")
-    signature = inspect.signature(getattr(importlib.import_module(module), name))
-    return signature.parameters[parameter].default
+    return inspect.signature(library_value(function)).parameters[parameter].default
 
 
 class LibraryOption(click.Option):
@@ -154,6 +162,41 @@ weights_option = file_option(
     "weights_file",
     help="Ranking weights, JSON or YAML (default: $RENMAI_WEIGHTS; see docs/ranking.md).",
 )
+
+
+class LibraryChoice(click.Choice[str]):
+    """One of the values a library constant lists (``"module:NAME"``), read
+    when the command's help or parsing first needs them."""
+
+    def __init__(self, values_of: str) -> None:
+        self.values_of = values_of
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(library_value(self.values_of))
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        """click.Choice keeps what it was given: nothing, the library lists them."""
+
+
+class AtLeast(click.IntRange):
+    """A whole number no smaller than a library constant (``"module:NAME"``),
+    read when the command's help or parsing first needs it."""
+
+    def __init__(self, minimum_of: str) -> None:
+        self.minimum_of = minimum_of
+        super().__init__()
+
+    @property
+    def min(self) -> int:
+        minimum: int = library_value(self.minimum_of)
+        return minimum
+
+    @min.setter
+    def min(self, _: object) -> None:
+        """click.IntRange keeps what it was given: nothing, the library says it."""
 
 
 # -- kinds and dates -------------------------------------------------------------------
