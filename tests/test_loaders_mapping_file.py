@@ -237,12 +237,20 @@ def test_a_drafted_mapping_loads_the_office_list(places: Store, tmp_path: Path) 
 
 def test_a_draft_lists_what_it_does_not_understand(tmp_path: Path) -> None:
     table = write(
-        tmp_path, "名单.csv", "单位名称,所在国,经费来源,校长\n中山学校,加拿大,自筹,王芳\n"
+        tmp_path,
+        "名单.csv",
+        "单位名称,所在国,经费来源,校长,校长电话\n中山学校,加拿大,自筹,王芳,604-555-0100\n",
     )
     text = draft_mapping(table)
     drafted = yaml.safe_load(text)
     assert drafted["entities"]["row"]["kind"] == "Organization"
     assert drafted["entities"]["row"]["properties"] == {"country": "所在国"}
+    # The 校长's phone is the holder's.
+    assert drafted["entities"]["holder_1"] == {
+        "kind": "Person",
+        "name": "校长",
+        "properties": {"phone": "校长电话"},
+    }
     assert '# "经费来源": not a field of Organization' in text
 
 

@@ -203,6 +203,22 @@ def position(header: str) -> str | None:
     return _positions().get(key)
 
 
+@lru_cache(maxsize=4096)
+def post_detail(header: str) -> tuple[str, str] | None:
+    """The post and the field of its holder a column is named for (``会长电话``:
+    the 会长's phone; ``秘书长邮箱``), or None."""
+    key = normalize(header)
+    person = SCHEMA.person_kind
+    fields = SCHEMA.entity_kind(person).fields
+    # The longest post first: 副会长电话 is the 副会长's, not a 会长's.
+    for post_key, title in sorted(_positions().items(), key=lambda p: -len(p[0])):
+        rest = key.removeprefix(post_key).strip("_")
+        if rest != key and rest:
+            field = _office_table(person).get(rest) or _table().get(rest)
+            return (title, field) if field in fields else None
+    return None
+
+
 @cache
 def _ignored() -> frozenset[str]:
     return frozenset(normalize(h) for h in IGNORED)

@@ -16,7 +16,7 @@ from pathlib import Path
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.errors import LoadError, LocatedProblem
 from renmai.loaders.files import ReadOptions, find_files, section_of_name
-from renmai.loaders.headers import POST_RELATIONSHIP, field_name, ignored, position
+from renmai.loaders.headers import POST_RELATIONSHIP, field_name, ignored, position, post_detail
 from renmai.loaders.positions import HOLDER_KIND
 from renmai.loaders.readers import read
 from renmai.loaders.records import RawRecord
@@ -70,6 +70,8 @@ def _render(first: RawRecord, headers: list[str], kind: str, because: str) -> st
     core: list[str] = []
     properties: list[str] = []
     posts: list[tuple[str, str]] = []
+    #: A post's holder's fields (会长电话: the 会长's phone), by post.
+    details: dict[str, list[str]] = {}
     unread: list[str] = []
     for header in headers:
         field = field_name(header, kind)
@@ -83,6 +85,8 @@ def _render(first: RawRecord, headers: list[str], kind: str, because: str) -> st
             properties.append(f"      {field}: {_quoted(header)}")
         elif (title := position(header)) is not None:
             posts.append((header, title))
+        elif (detail := post_detail(header)) is not None:
+            details.setdefault(detail[0], []).append(f"      {detail[1]}: {_quoted(header)}")
         else:
             known = ", ".join(fields)
             unread.append(
@@ -104,8 +108,15 @@ def _render(first: RawRecord, headers: list[str], kind: str, because: str) -> st
     ]
     if properties:
         lines += ["    properties:", *properties]
-    for n, (header, _) in enumerate(posts, 1):
+    for n, (header, title) in enumerate(posts, 1):
         lines += [f"  holder_{n}:", f"    kind: {HOLDER_KIND}", f"    name: {_quoted(header)}"]
+        if title in details:
+            lines += ["    properties:", *details.pop(title)]
+    for title, lines_of in details.items():
+        unread += [
+            f"# {line.strip()}  # of the {title}, with no column for the {title}"
+            for line in lines_of
+        ]
     if posts:
         lines.append("relationships:")
         for n, (_, title) in enumerate(posts, 1):

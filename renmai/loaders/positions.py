@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from renmai.graph.schema import SCHEMA
 from renmai.loaders.headers import POST_RELATIONSHIP
-from renmai.loaders.records import End, EntityDraft, RelationshipDraft, row_source
+from renmai.loaders.records import End, EntityDraft, Holder, RelationshipDraft, row_source
 
 #: The kind of a post's holder, as the schema says who holds posts.
-HOLDER_KIND = SCHEMA.relationship_kind(POST_RELATIONSHIP).from_kinds[0]
+HOLDER_KIND = SCHEMA.person_kind
 
 
 def holder_drafts(draft: EntityDraft) -> tuple[list[EntityDraft], list[RelationshipDraft]]:
     """The people a row's post columns name, and their posts at its entity."""
     titles: dict[str, list[str]] = {}
     columns: dict[str, str] = {}
-    for holder in draft.holders:
+    named = [h for h in draft.holders if h.field == "name"]
+    for holder in named:
         # One person in two posts of one body is one relationship with both titles.
-        titles.setdefault(holder.name, []).append(holder.title)
-        columns.setdefault(holder.name, holder.key)
+        titles.setdefault(holder.text, []).append(holder.title)
+        columns.setdefault(holder.text, holder.key)
     source = row_source(draft.record)
     people: list[EntityDraft] = []
     posts: list[RelationshipDraft] = []
@@ -31,6 +32,7 @@ def holder_drafts(draft: EntityDraft) -> tuple[list[EntityDraft], list[Relations
         person = EntityDraft(
             draft.record, {"name": column}, kind=HOLDER_KIND, id=None, name=name, sources=[source]
         )
+        _add_details(person, held, draft.holders, named)
         people.append(person)
         posts.append(
             RelationshipDraft(
@@ -46,3 +48,16 @@ def holder_drafts(draft: EntityDraft) -> tuple[list[EntityDraft], list[Relations
             )
         )
     return people, posts
+
+
+def _add_details(
+    person: EntityDraft, held: list[str], holders: list[Holder], named: list[Holder]
+) -> None:
+    """A post's details (会长电话) are its holder's, when one person holds it:
+    a cell naming two 副会长 says not whose the phone is."""
+    for detail in holders:
+        if detail.field == "name" or detail.title not in held:
+            continue
+        if sum(h.title == detail.title for h in named) == 1:
+            person.properties[detail.field] = detail.text
+            person.keys[detail.field] = detail.key

@@ -30,6 +30,7 @@ from renmai.loaders.headers import (
     ignored,
     normalize,
     position,
+    post_detail,
 )
 
 Section = Literal["entity", "relationship"]
@@ -180,12 +181,15 @@ class Draft:
 
 
 class Holder(NamedTuple):
-    """A person named in a column for a post (``会长``) of the row's entity."""
+    """A person named in a column for a post (``会长``) of the row's entity, or
+    a detail of that person (``会长电话``: ``field`` is ``phone``)."""
 
     title: str
-    name: str
+    #: The name (or the detail's value) as the cell writes it.
+    text: str
     #: The column, as the file names it.
     key: str
+    field: str = "name"
 
 
 @dataclass(slots=True)
@@ -303,6 +307,9 @@ def _fields(
             holders += [
                 Holder(title, n, sys.intern(str(key))) for n in _NAMES.split(as_text(value)) if n
             ]
+            continue
+        if holds_posts and name not in _KNOWN and (detail := post_detail(str(key))):
+            holders.append(Holder(detail[0], as_text(value), sys.intern(str(key)), detail[1]))
             continue
         if name in keys:
             problems.append(
