@@ -157,6 +157,9 @@ def test_log_then_stale_and_agreements(store_path: Path) -> None:
     )
     assert "Nothing to change" in again
     assert json.loads(ok(store_path, "agreements", "--json")) == []
+    bad = run(store_path, "agreements", "--status", "bogus")
+    assert bad.exit_code == 1
+    assert "Error: --status: 'bogus' is not one of in_force, expired" in bad.output
 
 
 def test_history_of_nothing_and_of_an_unknown_name(store_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from renmai.graph.dedupe import merge_entities
@@ -144,3 +146,36 @@ def test_a_bare_write_is_recorded_too(store: Store) -> None:
     store.write(entities, relationships)
     [record] = store.history()
     assert record.command == "write" and record.counts["created"] == 7
+
+
+def test_a_large_change_keeps_what_it_updated_and_the_ids_it_created(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from renmai.graph import plan
+
+    store.write(*_base())
+    monkeypatch.setattr(plan, "DETAIL_LIMIT", 3)
+    people = [Entity(id=f"p{i}", kind="Person", name=f"人{i}") for i in range(4)]
+    knows = [Relationship(type="KNOWS", from_id="p0", to_id=f"p{i}") for i in range(1, 4)]
+    renamed = Entity(id="li", kind="Person", name="李肆")
+    store.write([*people, renamed], knows, change=Change("load", "big.csv"))
+    record = store.history()[-1]
+    assert record.counts == {"created": 7, "updated": 1, "deleted": 0}
+    items = {item.id: item for item in record.items}
+    # Created entities by id only, created relationships only counted; the update in full.
+    assert sorted(items) == ["li", "p0", "p1", "p2", "p3"]
+    assert items["p1"].after is None and items["p1"].action == "created"
+    assert items["li"].before is not None and items["li"].after is not None
+    assert [r.command for r in store.history("p2")] == ["load"]
+
+
+@pytest.mark.neo4j
+def test_neo4j_keeps_the_record_of_a_write_split_into_batches(neo4j_store: Any) -> None:
+    neo4j_store.batch_size = 2  # every write below spans several transactions
+    neo4j_store.write(*_base(), change=Change("load", "base.yaml"))
+    [record] = neo4j_store.history()
+    assert record.counts["created"] == 7 and len(record.items) == 7
+    neo4j_store.write([Entity(id="zhang-2", kind="Person", name="张叁")], [])
+    merge_entities(neo4j_store, "zhang", "zhang-2")
+    assert neo4j_store.get("zhang-2") is None
+    assert [r.command for r in neo4j_store.history("zhang-2")] == ["write", "merge"]

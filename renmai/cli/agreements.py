@@ -37,19 +37,15 @@ def agreements(
     """Agreements and MOUs with their parties, dates and status, and which
     have had no activity since signing (dormant): a meeting, an event or any
     dated tie with a party that is not us counts as activity."""
-    from renmai.queries.agreements import AgreementQueryError
     from renmai.queries.agreements import agreements as listed
 
-    try:
-        rows = listed(
-            app.store,
-            status=status,
-            expiring_before=expiring_before,
-            dormant_since=dormant_since,
-            as_of=as_of,
-        )
-    except AgreementQueryError as exc:
-        raise click.BadParameter(str(exc).removeprefix("status: "), param_hint="--status") from None
+    rows = listed(
+        app.store,
+        status=status,
+        expiring_before=expiring_before,
+        dormant_since=dormant_since,
+        as_of=as_of,
+    )
     columns = [
         "name",
         "status",

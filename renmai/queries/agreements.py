@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError
 from renmai.graph.dates import year_of, year_start
 from renmai.graph.model import Entity, Relationship
 from renmai.graph.schema import AGREEMENT_STATUSES, SCHEMA
@@ -33,10 +33,6 @@ from renmai.queries.arrows import relationship_label
 from renmai.queries.network import GraphView
 from renmai.queries.ranking import last_evidence
 from renmai.queries.walk import entity_summary
-
-
-class AgreementQueryError(RenmaiError):
-    """A parameter of :func:`agreements` is not usable."""
 
 
 @dataclass(frozen=True)
@@ -178,8 +174,8 @@ def agreements(
     [('中山市与本拿比市友好城市协议', 'in_force', True)]
     """
     if status is not None and status not in AGREEMENT_STATUSES:
-        raise AgreementQueryError(
-            f"status: {status!r} is not one of {', '.join(AGREEMENT_STATUSES)}"
+        raise ParameterError(
+            "status", f"{{param}}: {status!r} is not one of {', '.join(AGREEMENT_STATUSES)}"
         )
     as_of = as_of or dt.date.today().isoformat()
     view = GraphView(store.to_networkx())
@@ -224,4 +220,4 @@ def _wanted(
     return True
 
 
-__all__ = ["Activity", "AgreementQueryError", "AgreementRow", "agreements"]
+__all__ = ["Activity", "AgreementRow", "agreements"]
