@@ -105,7 +105,7 @@ def test_set_clears_a_field_and_moves_a_reference(graph: Store) -> None:
     assert cleared is not None and "title" not in cleared.properties
     record = graph.history("zhang-2")[-1]
     assert (record.command, record.note) == ("set", "not a counsellor")
-    with pytest.raises(LoadError, match="use `renmai rename`"):
+    with pytest.raises(LoadError, match="a new name is a rename"):
         edits.set_fields(graph, "wang", {"name": "王六"})
 
 
@@ -176,7 +176,7 @@ def test_a_logged_meeting_is_seen_at_once(graph: Store) -> None:
     assert not edits.log(graph, "2016-11-03", "会见王五", ["fao", "wang"]).apply(graph).changed
     assert graph.newest_date() == "2016-11-03"  # recency is measured from it
     lone = edits.log(graph, "2016-12", "电话", ["王五"], category="call")
-    assert lone.notes == ["none of us (a home entity) took part: add --with for who met them"]
+    assert lone.notes == ["none of us (a home entity) is among the participants: who met them?"]
     with pytest.raises(LoadError, match="category: 'lunch' is not one of"):
         edits.log(graph, "2016-12", "午餐", ["王五"], category="lunch")
 

@@ -191,7 +191,7 @@ def _existing(
         return store.get(entity_id)
     found = resolve_any(store, names, kind=kind)
     if found.status == "ambiguous":
-        raise _problem("add", "name", found.explain() + " (or give --id to add another)")
+        raise _problem("add", "name", found.explain() + " (or give an id to add another)")
     return found.entity
 
 
@@ -239,7 +239,7 @@ def set_fields(
     if not assignments:
         raise _problem("set", "fields", "nothing to set: give field=value")
     if "name" in assignments:
-        raise _problem("set", "name", "use `renmai rename` (the old name stays an alias)")
+        raise _problem("set", "name", "a new name is a rename (the old name stays an alias)")
     record = _as_record(entity)
     for name, value in assignments.items():
         if name in SCHEMA.core_entity_fields and name not in SETTABLE:
@@ -297,7 +297,7 @@ def rename(store: Store, text: str, new_name: str, *, note: str | None = None) -
     if new_name == entity.name:
         return Edit(change, notes=[f"{describe(entity)} is already called {new_name}"])
     notes = [
-        f"another entity is called {new_name} too: {describe(e)} (renmai merge joins two)"
+        f"another entity is called {new_name} too: {describe(e)} (a duplicate? merging joins two)"
         for e in store.find(new_name)
         if e.id != entity.id
     ]
@@ -451,7 +451,7 @@ def log(
     notes = [str(w) for w in batch.warnings if "new id" not in str(w)]
     ours = [r for r in batch.relationships if (e := store.get(r.from_id)) and e.home]
     if not ours:
-        notes.append("none of us (a home entity) took part: add --with for who met them")
+        notes.append("none of us (a home entity) is among the participants: who met them?")
     return Edit(change, entities=batch.entities, relationships=batch.relationships, notes=notes)
 
 
