@@ -44,9 +44,11 @@ def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
 
 
 def test_a_command_imports_what_it_uses(tmp_path: Path) -> None:
-    """A question on the embedded store needs no driver, no page and no Excel."""
+    """A question on the embedded store needs no driver, no page and no Excel,
+    and only the whole-graph questions need networkx."""
     store = tmp_path / "g.json"
     imported = imported_by("--store", str(store), "search", "中山")
     assert {"pypinyin", "rapidfuzz"} <= imported  # it did search
-    assert not imported & {"neo4j", "pyvis", "openpyxl"}
+    assert not imported & {"neo4j", "pyvis", "openpyxl", "networkx"}
+    assert "networkx" in imported_by("--store", str(store), "brokers")
     assert "pyvis" in imported_by("--store", str(store), "viz", "-o", str(tmp_path / "g.html"))

@@ -20,9 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 from renmai.graph.dates import year_of, year_start
 from renmai.graph.model import Entity, Relationship, RelationshipId
@@ -34,6 +32,9 @@ from renmai.queries.ranking import Ranker, last_evidence, ranker_for
 from renmai.queries.targets import place_members
 from renmai.queries.walk import entity_summary
 from renmai.queries.weights import RankingWeights
+
+if TYPE_CHECKING:  # imported by the whole-graph questions only, not by every command
+    import networkx as nx
 
 #: Above this many entities betweenness is estimated from this many sampled
 #: sources (seeded, so the answer is the same every time and on every store).
@@ -103,6 +104,8 @@ def projection(view: GraphView) -> nx.Graph:
     """The undirected simple graph of every relationship but geographic
     containment, nodes and edges added in id order (so that seeded sampling
     picks the same sources whatever the store)."""
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(sorted(view.graph.nodes))
     edges = set()
@@ -197,6 +200,8 @@ def brokers(
     >>> [(broker.entity.name, broker.lost) for broker in brokers(store)]
     [('加拿大中山同乡会', 1), ('中以科技创新周', 1)]
     """
+    import networkx as nx
+
     view = GraphView(store.to_networkx())
     home_ids = sorted(e.id for e in homes) if homes else [e.id for e in view.entities() if e.home]
     graph = projection(view)
