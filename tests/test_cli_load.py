@@ -211,3 +211,21 @@ def test_progress_bar_for_long_loads(store_path: Path, monkeypatch: pytest.Monke
     result = run(store_path, "load", str(BASE))
     assert result.exit_code == 0
     assert "Checking" in result.stderr and "Writing" in result.stderr
+
+
+def test_export_format_errors_name_the_flag(store_path: Path, tmp_path: Path) -> None:
+    """export_format raises a ParameterError about ``fmt``; the command says --format."""
+    from renmai.errors import ParameterError
+    from renmai.loaders.export import export_format
+
+    with pytest.raises(ParameterError) as raised:
+        export_format(tmp_path / "graph.xml", None)
+    assert raised.value.param == "fmt" and ": give fmt (json, jsonl, yaml, csv)" in str(
+        raised.value
+    )
+    result = run(store_path, "export", "-o", str(tmp_path / "graph.xml"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot tell the format from 'graph.xml': give --format (json, jsonl, yaml, csv), "
+        "or a name ending in .json, .jsonl or .yaml\n"
+    )

@@ -29,7 +29,7 @@ from typing import Any, Literal, TextIO
 
 import yaml
 
-from renmai.errors import RenmaiError
+from renmai.errors import ParameterError, RenmaiError
 from renmai.graph.model import Entity, Relationship, Source
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Store
@@ -139,21 +139,24 @@ def records(store: Store, *, contacts: bool) -> tuple[list[dict[str, Any]], list
     return entities, relationships
 
 
-def export_format(output: Path | None, given: str | None) -> ExportFormat:
-    """The format asked for, else the one ``output`` names (a folder is CSV), else JSON."""
-    if given is not None:
-        if given not in EXPORT_FORMATS:
-            raise ExportError(f"unknown format {given!r} (formats: {', '.join(EXPORT_FORMATS)})")
-        return given
+def export_format(output: Path | None, fmt: str | None) -> ExportFormat:
+    """The format asked for (``fmt``), else the one ``output`` names (a folder
+    is CSV), else JSON."""
+    if fmt is not None:
+        if fmt not in EXPORT_FORMATS:
+            known = ", ".join(EXPORT_FORMATS)
+            raise ParameterError("fmt", f"{{param}}: unknown format {fmt!r} (formats: {known})")
+        return fmt
     if output is None:
         return "json"
     if output.suffix.lower() in SUFFIXES:
         return SUFFIXES[output.suffix.lower()]
     if output.is_dir() or not output.suffix:
         return "csv"
-    raise ExportError(
-        f"cannot tell the format from {output.name!r}: give --format "
-        f"({', '.join(EXPORT_FORMATS)}), or a name ending in .json, .jsonl or .yaml"
+    raise ParameterError(
+        "fmt",
+        f"cannot tell the format from {output.name!r}: give {{param}} "
+        f"({', '.join(EXPORT_FORMATS)}), or a name ending in .json, .jsonl or .yaml",
     )
 
 
@@ -174,7 +177,7 @@ def export(
     report = ExportReport(fmt, len(entities), len(relationships), contacts)
     if fmt == "csv":
         if output is None:
-            raise ExportError("a CSV export is a folder of files: give -o FOLDER")
+            raise ParameterError("output", "a CSV export is a folder of files: give {param} FOLDER")
         report.files = _write_csv_folder(output, entities, relationships, report.warnings)
         return report
     if output is not None and output.is_dir():
