@@ -44,12 +44,14 @@ def test_load_errors_exit_non_zero_and_write_nothing(tmp_path: Path, store_path:
     bad = write(
         tmp_path,
         "bad.csv",
-        "kind,name,country,founded\nCity,长崎,日本,\nEvent,论坛,中国,\nAssociation,某会,,1999-02-30\n",
+        "kind,name,country,founded\nCity,长崎,火星国,\nEvent,论坛,中国,\nAssociation,某会,,1999-02-30\n",
     )
     result = run(store_path, "load", str(bad), str(tmp_path / "missing.yaml"))
     assert result.exit_code == 1
     assert result.output.startswith("Error: 4 problem(s) in 2 files; nothing written:\n")
-    assert f"  {bad}:2: country: no Country named '日本' in this load or the store" in result.output
+    assert (
+        f"  {bad}:2: country: no Country named '火星国' in this load or the store" in result.output
+    )
     assert f"  {bad}:3: country: not a field of Event" in result.output
     assert f"  {bad}:4: founded: '1999-02-30' is not a real date" in result.output
     assert f"  {tmp_path / 'missing.yaml'}: no such file or folder" in result.output
@@ -98,7 +100,7 @@ def test_mapping_mode(store_path: Path) -> None:
         "Year",
     )
     assert result.exit_code == 0, result.output
-    assert "new City '江门市'" in result.output
+    assert "new City '江门' (jiangmen) from the gazetteer: geonames id 1806299" in result.output
     store = SqliteStore(store_path)
     assert len(list(store.relationships("SISTER_CITY_OF"))) == 4
 

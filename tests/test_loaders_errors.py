@@ -84,7 +84,8 @@ relationships:
         "Consulate, Person, Organization, Project, Event, Agreement)",
         f"{path}:6: level: 'metropolis' is not one of province, state, city, town, district, "
         "community, area",
-        f"{path}:7: founded: not a field of City (its fields: country, level, part_of)",
+        f"{path}:7: founded: not a field of City (its fields: country, level, part_of, "
+        "geonames_id, latitude, longitude)",
         f"{path}:8: id: 'Bad Id' is not an id: use lower-case letters, digits, '.', '_' or '-', "
         "starting with a letter or digit (or leave it out to have one made)",
         f"{path}:11: country: required for Consulate",
@@ -116,7 +117,7 @@ def test_xlsx_problems_name_sheet_and_cell(tmp_path: Path) -> None:
     people.title = "Person"
     people.append(["name", "title", "country"])
     people.append(["黄红星", "会长", "加拿大"])
-    people.append(["孙中山", None, "美国"])
+    people.append(["孙中山", None, "火星国"])
     rels = workbook.create_sheet("relationships")
     rels.append(["type", "from", "to", "since"])
     rels.append(["MEMBER_OF", "黄红星", "hk-zs-youth", "2010-02-30"])
@@ -124,7 +125,7 @@ def test_xlsx_problems_name_sheet_and_cell(tmp_path: Path) -> None:
     path = tmp_path / "contacts.xlsx"
     workbook.save(path)
     assert _fails(store, [path]) == [
-        f"{path}[Person]!C3: country: no Country named '美国' in this load or the store",
+        f"{path}[Person]!C3: country: no Country named '火星国' in this load or the store",
         f"{path}[relationships]!D2: since: '2010-02-30' is not a real date",
         f"{path}[relationships]!3:3: to: missing: a relationship needs both ends",
     ]
@@ -132,12 +133,12 @@ def test_xlsx_problems_name_sheet_and_cell(tmp_path: Path) -> None:
 
 def test_problems_of_many_files_come_together_in_reading_order(tmp_path: Path) -> None:
     store = new_store(tmp_path)
-    first = write(tmp_path, "a.csv", "kind,name,country\nCity,长崎,日本\n")
+    first = write(tmp_path, "a.csv", "kind,name,country\nCity,长崎,火星国\n")
     second = write(tmp_path, "b.jsonl", '{"kind": "City"}\n{"type": "KNOWS", "from": "x"}\n')
     missing = tmp_path / "nowhere.csv"
     assert _fails(store, [first, second, missing]) == [
         f"{missing}: no such file or folder",
-        f"{first}:2: country: no Country named '日本' in this load or the store",
+        f"{first}:2: country: no Country named '火星国' in this load or the store",
         f"{second}:1: name: missing: every entity needs a name",
         f"{second}:2: to: missing: a relationship needs both ends",
     ]

@@ -8,6 +8,7 @@ import pytest
 from fixtures.loader_helpers import CITY_PAIRS, base_store, messages, snapshot, write
 from openpyxl import Workbook
 
+from renmai.graph.gazetteer import GEONAMES_DOCUMENT
 from renmai.graph.model import Source
 from renmai.loaders import LoadError, LoadOptions, MappingError, PairMapping, load
 
@@ -24,8 +25,8 @@ def test_city_pairs_with_country_columns(tmp_path: Path) -> None:
     store = base_store(tmp_path)
     report = load(store, [CITY_PAIRS], LoadOptions(pairs=CITY_MAPPING))
     sisters = {r.ends: r for r in store.relationships("SISTER_CITY_OF")}
-    jiangmen = next(e for e in store.entities("City") if e.name == "江门市")
-    honolulu = next(e for e in store.entities("City") if e.name == "Honolulu")
+    jiangmen = next(e for e in store.entities("City") if "江门市" in e.all_names)
+    honolulu = next(e for e in store.entities("City") if e.name_en == "Honolulu")
     # 仁川 is two cities; the country column picks the Korean one. 中山 is an
     # alias of 中山市. Burnaby (the English name) was already a sister city.
     assert set(sisters) == {
@@ -41,15 +42,26 @@ def test_city_pairs_with_country_columns(tmp_path: Path) -> None:
     ]
     # The existing relationship gains the list as a source and keeps its own.
     assert len(sisters[("burnaby", "zhongshan")].sources) == 2
-    # What matched nothing is new, with its country when the country is known.
-    assert jiangmen.properties == {}
-    assert honolulu.properties == {}
+    # What the store lacks and the gazetteer knows is new, with its GeoNames
+    # id, coordinates and country (the store's 中国; the United States, which
+    # the store lacked, new from the gazetteer too), and GeoNames as a source.
+    assert jiangmen.properties == {
+        "country": "china",
+        "geonames_id": 1806299,
+        "latitude": 22.58333,
+        "longitude": 113.08333,
+    }
+    assert (jiangmen.name, jiangmen.name_en) == ("江门", "Jiangmen")
+    assert honolulu.properties["geonames_id"] == 5856195
+    usa = store.get(honolulu.properties["country"])
+    assert usa is not None and usa.properties == {"iso_code": "US", "status": "country"}
+    assert [s.document for s in honolulu.sources] == [GEONAMES_DOCUMENT, "city_pairs.csv"]
     warnings = [str(w) for w in report.warnings]
     assert (
-        f"{CITY_PAIRS}:5: new City '江门市' ({jiangmen.id}): nothing in the store matched"
+        f"{CITY_PAIRS}:5: new City '江门' ({jiangmen.id}) from the gazetteer: geonames id 1806299"
         in warnings
     )
-    assert any("'United States' is not a known country" in w for w in warnings)
+    assert not any("is not a known country" in w for w in warnings)
     # Idempotent: a second run finds the new cities by name.
     before = snapshot(store)
     again = load(store, [CITY_PAIRS], LoadOptions(pairs=CITY_MAPPING))

@@ -443,6 +443,10 @@ SCHEMA = Schema(
                 "part_of": FieldSpec(
                     type="ref", ref_kinds=("City",), implies="PART_OF", label="上级城市"
                 ),
+                # The GeoNames place it is (renmai.graph.gazetteer), and where.
+                "geonames_id": FieldSpec(type="number", label="GeoNames id"),
+                "latitude": FieldSpec(type="number", label="纬度"),
+                "longitude": FieldSpec(type="number", label="经度"),
             },
         ),
         EntityKind(

@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from renmai.graph import places
+from renmai.graph.gazetteer import CityEntry, open_gazetteer
 from renmai.graph.model import (
     Entity,
     Relationship,
@@ -36,6 +38,7 @@ from renmai.graph.resolve import (
     EntityIndex,
     Resolution,
     describe,
+    holding,
     resolve,
     resolve_any,
 )
@@ -47,6 +50,9 @@ from renmai.loaders.ids import new_id
 from renmai.loaders.outcomes import NameOutcomes
 from renmai.loaders.progress import no_progress
 from renmai.loaders.records import Draft, End, EntityDraft, RelationshipDraft, as_text
+
+#: A draft that carries the sources of what it names.
+Sourced = EntityDraft | RelationshipDraft
 
 
 @dataclass
@@ -224,6 +230,7 @@ class _Builder:
                 return None
             spec = SCHEMA.entity_kind(draft.kind).fields[field]
             found = resolve(self.store, as_text(text), kind=spec.ref_kinds, batch=self.index)
+            found = self._placed(found, draft, field)
             if found.entity is None:
                 return None
             self.countries[id(draft)] = found.entity.id
@@ -330,7 +337,9 @@ class _Builder:
                 _text_of(draft.properties.get(country_field)) if country and country_field else None
             )
             text = as_text(value)
-            found = self._lookup(text, spec.ref_kinds, country, country_text)
+            found = self._placed(
+                self._lookup(text, spec.ref_kinds, country, country_text), draft, name
+            )
             self._tally(found, draft, country_text)
             if found.entity is not None:
                 properties[name] = found.entity.id
@@ -392,6 +401,7 @@ class _Builder:
                     continue
             country = self._end_country(draft, end_name, end)
             found = self._lookup(end.text, kinds, country, end.country)
+            found = self._placed(found, draft, end_name)
             if found.entity is not None:
                 self._tally(found, draft)
                 ids[end_name] = found.entity.id
@@ -442,7 +452,9 @@ class _Builder:
         if not end.country:
             return None
         country_kind = SCHEMA.country_kind
-        found = self._lookup(end.country, {country_kind})
+        found = self._placed(
+            self._lookup(end.country, {country_kind}), draft, f"{end_name}_country"
+        )
         if found.entity is not None or not draft.create_missing:
             self._tally(found, draft)
         else:
@@ -485,6 +497,80 @@ class _Builder:
         self.batch.warnings.append(LoadWarning(draft.where(end_name), note))
         self._add(entity, draft.where(end_name))
         return entity.id
+
+    # -- places from the gazetteer ------------------------------------------------
+    def _placed(self, found: Resolution, draft: Sourced, field_path: str) -> Resolution:
+        """``found``, or — for a place a file names first that the gazetteer
+        knows (a country, a GeoNames town, a town within one) — the new entity
+        made for it, found (origin "gazetteer"; "new" for an inner town)."""
+        if found.status != "missing":
+            return found
+        if found.place is not None:
+            made = self._place(found.place, found.text, draft, field_path)
+            return Resolution(found.text, "found", (made,), how="gazetteer", origin="gazetteer")
+        outer = found.within
+        if outer is None or not found.inner:
+            return found
+        outer_id = outer.entity.id if outer.entity else None
+        if outer_id is None and outer.place is not None:
+            outer_id = self._place(outer.place, outer.text, draft, field_path).id
+        inner = self._inner_place(found.inner, found.text, outer_id, draft, field_path)
+        if inner is None:
+            return found
+        return Resolution(found.text, "found", (inner,), how="within", origin="new")
+
+    def _place(
+        self, place: places.Place, named: str | None, draft: Sourced, field_path: str
+    ) -> Entity:
+        """A new entity for ``place`` (and for its country, if new too)."""
+        country_id = None
+        if isinstance(place, CityEntry):
+            nation = open_gazetteer().country_by_code(place.country)
+            if nation is not None:
+                held = holding(self.store, nation, self.index)
+                country = held[0] if held else self._place(nation, None, draft, field_path)
+                country_id = country.id
+        name, name_en = places.entity_names(place)
+        entity = places.place_entity(
+            place,
+            new_id(name, name_en, places.kind_of(place), self._taken),
+            named=named,
+            country_id=country_id,
+            sources=draft.sources,
+        )
+        code = " ".join(places.code_of(place)).replace("_", " ")
+        note = f"new {entity.kind} {entity.name!r} ({entity.id}) from the gazetteer: {code}"
+        self.batch.warnings.append(LoadWarning(draft.where(field_path), note))
+        self.created.add(entity.id)
+        self._add(entity, draft.where(field_path))
+        return entity
+
+    def _inner_place(
+        self, name: str, named: str, outer_id: str | None, draft: Sourced, field_path: str
+    ) -> Entity | None:
+        """'Zhongshan (Dalian)' that neither the graph nor the gazetteer knows:
+        a new town of that name, part of the outer city and in its country."""
+        outer = (self.index.get(outer_id) or self.store.get(outer_id)) if outer_id else None
+        kind = places.city_kind()
+        if outer is None or outer.kind != kind:
+            return None
+        country_field = SCHEMA.country_fields.get(kind)
+        properties = {places.part_of_field(): outer.id}
+        if country_field and outer.properties.get(country_field):
+            properties[country_field] = outer.properties[country_field]
+        entity = Entity(
+            id=new_id(name, None, kind, self._taken),
+            kind=kind,
+            name=name,
+            aliases=[named] if named != name else [],
+            properties=properties,
+            sources=draft.sources,
+        )
+        note = f"new {kind} {name!r} ({entity.id}) within {outer.name} ({outer.id})"
+        self.batch.warnings.append(LoadWarning(draft.where(field_path), note))
+        self.created.add(entity.id)
+        self._add(entity, draft.where(field_path))
+        return entity
 
 
 def _text_of(value: object) -> str | None:
