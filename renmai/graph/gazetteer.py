@@ -163,7 +163,8 @@ def unaccented(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def lookup_keys(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def lookup_keys(text: str) -> tuple[str, ...]:
     """The keys a name is looked up by: its name key, the same without
     accents, and for a Chinese name the same with and without a trailing 市."""
     keys = dict.fromkeys(k for k in (name_key(text), name_key(unaccented(text))) if k)
@@ -172,7 +173,7 @@ def lookup_keys(text: str) -> list[str]:
         for variant in (stem, stem + _CITY_SUFFIX):
             if len(variant) > 1:
                 keys.setdefault(name_key(variant))
-    return list(keys)
+    return tuple(keys)
 
 
 def split_place(text: str) -> tuple[str, str] | None:
@@ -302,12 +303,13 @@ class Gazetteer:
         return self.country_by_code(verified.pop()) if len(verified) == 1 else None
 
     # -- cities ----------------------------------------------------------------
-    def cities(self, text: str, country: str | None = None) -> list[CityEntry]:
+    @lru_cache(maxsize=1 << 15)  # noqa: B019 - one gazetteer per process, kept open
+    def cities(self, text: str, country: str | None = None) -> tuple[CityEntry, ...]:
         """GeoNames places named ``text`` (in ``country``, an alpha-2 code),
         most populous first."""
         keys = lookup_keys(str(text))
         if not keys:
-            return []
+            return ()
         marks = ",".join("?" * len(keys))
         sql = (
             "SELECT DISTINCT c.id, c.name, c.name_zh, c.country, c.admin1, c.latitude, "
@@ -319,7 +321,7 @@ class Gazetteer:
             sql += " AND c.country = ?"
             params.append(country)
         sql += " ORDER BY c.population DESC, c.id"
-        return [CityEntry(*row) for row in self._db.execute(sql, params)]
+        return tuple(CityEntry(*row) for row in self._db.execute(sql, params))
 
     def city_by_id(self, geonames_id: int) -> CityEntry | None:
         row = self._db.execute(

@@ -128,10 +128,12 @@ class EntityIndex:
         self._latin: dict[str, set[str]] = {}
         self._pinyin: dict[str, set[str]] = {}
         self._held: dict[str, set[str]] = {}
-        #: The store's entities that hold gazetteer places, by held key: read
-        #: once, when a place is first looked for (a load's store does not
-        #: change while the load is worked out).
+        #: The store's countries and cities, by held key (those holding a
+        #: gazetteer place) and by declared name key (those holding none):
+        #: read once, when a place is first looked for (a load's store does
+        #: not change while the load is worked out).
         self._stored_held: dict[str, list[Entity]] | None = None
+        self._stored_unheld: dict[str, list[Entity]] = {}
         #: The version of each entity that is in the key maps, by id.
         self._indexed: dict[str, Entity] = {}
         #: Ids added or replaced since the key maps were last brought up to date.
@@ -172,15 +174,20 @@ class EntityIndex:
     def get(self, entity_id: str) -> Entity | None:
         return self._by_id.get(entity_id)
 
-    def stored_holding(self, store: Store, key: str) -> list[Entity]:
-        """The store's entities holding the place ``key`` names (see :func:`held_keys`)."""
+    def stored_places(
+        self, store: Store, key: str, which: Literal["held", "declared"]
+    ) -> list[Entity]:
+        """The store's countries and cities holding the place ``key`` names
+        (see :func:`held_keys`), or holding none and named ``key``."""
         if self._stored_held is None:
             self._stored_held = {}
             for kind in (SCHEMA.country_kind, gaz_places.city_kind()):
                 for entity in store.entities(kind):
-                    for held in held_keys(entity):
-                        self._stored_held.setdefault(held, []).append(entity)
-        return self._stored_held.get(key, [])
+                    held = held_keys(entity)
+                    for k in held or declared_keys(entity):
+                        target = self._stored_held if held else self._stored_unheld
+                        target.setdefault(k, []).append(entity)
+        return (self._stored_held if which == "held" else self._stored_unheld).get(key, [])
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self._by_id
@@ -375,6 +382,8 @@ def resolve(
         return Resolution(text, "found", (by_id,), how="id")
 
     gazetteer = open_gazetteer() if places and _wants_places(kinds) else None
+    # The country given, as the graph's entity and its ISO code: worked out once.
+    target = _country_target(country, store, index) if country is not None else (None, None)
     exact, cross = _by_key(text, store, index)
     set_aside: list[Entity] = []
     for tier, how in ((exact, "name"), (cross, "romanisation")):
@@ -383,25 +392,29 @@ def resolve(
         if not kept:
             continue
         if country is not None:
-            kept, elsewhere = _in_country(kept, country, store, index)
+            kept, elsewhere = _in_country(kept, target, store, index)
             set_aside += elsewhere
         if gazetteer is not None and kept:
-            kept, other = _agree(kept, text, country, gazetteer, store, index)
+            kept, other = _agree(kept, text, target[1], gazetteer, store, index)
             set_aside += other
         if not kept:
             continue
         status: Status = "found" if len(kept) == 1 else "ambiguous"
         return Resolution(text, status, tuple(kept), how=how, set_aside=tuple(set_aside))
     if gazetteer is not None:
-        return _from_gazetteer(text, kinds, country, gazetteer, store, index, set_aside)
+        return _from_gazetteer(text, kinds, country, target[1], gazetteer, store, index, set_aside)
     return Resolution(text, "missing", set_aside=tuple(set_aside))
 
 
 def _in_country(
-    candidates: Sequence[Entity], country: str, store: Store | None, batch: EntityIndex | None
+    candidates: Sequence[Entity],
+    country: tuple[Entity | None, str | None],
+    store: Store | None,
+    batch: EntityIndex | None,
 ) -> tuple[list[Entity], list[Entity]]:
-    """Candidates in ``country`` (else those whose country is unknown), and the rest."""
-    target, code = _country_target(country, store, batch)
+    """Candidates in ``country`` (its entity and code, see :func:`_country_target`;
+    else those whose country is unknown), and the rest."""
+    target, code = country
     if target is None and code is None:
         # An unknown country tells nothing apart: keep every candidate.
         return list(candidates), []
@@ -468,15 +481,15 @@ def _gazetteer_place(
 def _agree(
     candidates: Sequence[Entity],
     text: str,
-    country: str | None,
+    code: str | None,
     gazetteer: Gazetteer,
     store: Store | None,
     batch: EntityIndex | None,
 ) -> tuple[list[Entity], list[Entity]]:
     """Same-named places of the graph, told apart by the gazetteer's place for
     the text: those holding it, else all but those holding another place of
-    that kind or lying within a city far from it; and the ones set aside."""
-    code = _country_target(country, store, batch)[1] if country is not None else None
+    that kind or lying within a city far from it; and the ones set aside.
+    ``code`` is the ISO code of the country given, if any."""
     kept: list[Entity] = []
     aside: list[Entity] = []
     groups: dict[str, list[Entity]] = {}
@@ -556,7 +569,7 @@ def holding(
     index = _as_index(batch)
     found: dict[str, Entity] = {}
     if store is not None and index is not None:
-        found.update((e.id, e) for e in index.stored_holding(store, _held_key(place)))
+        found.update((e.id, e) for e in index.stored_places(store, _held_key(place), "held"))
     elif store is not None:
         found.update((e.id, e) for e in gaz_places.stored_holding(store, place))
     if index is not None:
@@ -567,7 +580,13 @@ def holding(
     if not found:
         field, kind = gaz_places.code_of(place)[0], gaz_places.kind_of(place)
         for name in gaz_places.names_of(place):
-            named = _by_key(name, store, index)[0]
+            if index is None:
+                named = _by_key(name, store, None)[0]
+            else:
+                named = index.with_key(name, "declared")
+                if store is not None:
+                    named += index.stored_places(store, name, "declared")
+                named = [index.get(e.id) or e for e in named]
             found.update(
                 (e.id, e) for e in named if e.kind == kind and field_value(e, field) is None
             )
@@ -584,12 +603,14 @@ def _from_gazetteer(
     text: str,
     kinds: set[str] | None,
     country: str | None,
+    code: str | None,
     gazetteer: Gazetteer,
     store: Store | None,
     batch: EntityIndex | None,
     set_aside: list[Entity],
 ) -> Resolution:
-    """Steps 5 and 6 of the module doc: a place the graph does not know by this name."""
+    """Steps 5 and 6 of the module doc: a place the graph does not know by this
+    name; ``code`` is the ISO code of ``country``, if known."""
     missing = Resolution(text, "missing", set_aside=tuple(set_aside))
     country_kind, city_kind = SCHEMA.country_kind, gaz_places.city_kind()
     if kinds is None or country_kind in kinds:
@@ -598,7 +619,6 @@ def _from_gazetteer(
             return _holder(text, nation, kinds, store, batch, set_aside)
     if kinds is not None and city_kind not in kinds:
         return missing
-    code = _country_target(country, store, batch)[1] if country is not None else None
     town = _gazetteer_city(gazetteer, text, code)
     if town is not None:
         return _holder(text, town, kinds, store, batch, set_aside)

@@ -129,6 +129,8 @@ class _Builder:
         #: Stored versions of the ids the drafts give, fetched in one round trip
         #: (an id fetched and absent maps to None).
         self.stored: dict[str, Entity | None] = {}
+        #: What each text of a pairs list's country column resolved to.
+        self.end_countries: dict[str, Resolution] = {}
         #: Whether the store holds no entity at all (asked once, when needed).
         self._store_empty: bool | None = None
 
@@ -452,9 +454,13 @@ class _Builder:
         if not end.country:
             return None
         country_kind = SCHEMA.country_kind
-        found = self._placed(
-            self._lookup(end.country, {country_kind}), draft, f"{end_name}_country"
-        )
+        # A list names a few hundred countries in thousands of rows: each text
+        # is looked up once (what it names does not change within the load).
+        found = self.end_countries.get(end.country)
+        if found is None:
+            found = self._lookup(end.country, {country_kind})
+            found = self._placed(found, draft, f"{end_name}_country")
+            self.end_countries[end.country] = found
         if found.entity is not None or not draft.create_missing:
             self._tally(found, draft)
         else:
