@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from fixtures.pairs_list import HOMONYMS, End, generate, write_csv
 
 from renmai.cli import cli
-from renmai.graph.embedded import EmbeddedStore
 from renmai.graph.gazetteer import GEONAMES_DOCUMENT
 from renmai.graph.model import Entity
+from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store
 from renmai.loaders import LoadOptions, LoadReport, PairMapping, load
 
@@ -63,7 +63,7 @@ def _loaded(store: Store, path: Path) -> tuple[Store, LoadReport]:
 def embedded(
     pairs_file: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Store, LoadReport]:
-    return _loaded(EmbeddedStore(tmp_path_factory.mktemp("graph") / "graph.json"), pairs_file)
+    return _loaded(SqliteStore(tmp_path_factory.mktemp("graph") / "graph.db"), pairs_file)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_the_command_line_loads_it_with_the_mapping_options(
     pairs_file: Path, tmp_path: Path
 ) -> None:
     result = CliRunner().invoke(
-        cli, ["--store", str(tmp_path / "g.json"), "load", str(pairs_file), *OPTIONS]
+        cli, ["--store", str(tmp_path / "g.db"), "load", str(pairs_file), *OPTIONS]
     )
     assert result.exit_code == 0, result.output[-2000:]
     made = f"{pairs_file}:2: new City '阿尔马维尔' (armavir-2) from the gazetteer: "
