@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ Json = dict[str, Any]
 RENMAI = Path(sys.executable).with_name("renmai")
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "zhongshan"
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass(frozen=True)
@@ -48,23 +50,29 @@ def _environment() -> dict[str, str]:
 def run_once(args: Sequence[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one
     ``renmai`` process. On a shared machine the wall time carries the wait for
-    a core; the CPU time is what the command itself costs."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [str(RENMAI), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=_environment(),
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        raise RuntimeError(f"renmai {' '.join(args)} failed: {error.strip()}")
-    if process.stderr:
-        process.stderr.close()
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    a core; the CPU time is what the command itself costs.
+
+    The peak RSS is GNU time's (``%M``): a child forked from this process
+    inherits its high-water mark across exec, so its own ``ru_maxrss`` would
+    report this process's size; ``time`` forks it from a small process."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [GNU_TIME, "-f", "%M", "-o", rss.name, str(RENMAI), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=_environment(),
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"renmai {' '.join(args)} failed: {error.strip()}")
+        if process.stderr:
+            process.stderr.close()
+        peak_kib = int(rss.read().split()[-1])
+    return seconds, usage.ru_utime + usage.ru_stime, peak_kib / 1024
 
 
 def measure(case: Case, runs: int, before_each: Any = None) -> Json:
