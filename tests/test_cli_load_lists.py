@@ -36,7 +36,7 @@ city,partner,country,year
 中山市,Burnaby,加拿大,2015
 中山市,仁川,,2001
 中山市,,日本,1999
-中山,Penrith,Australia,1998
+中山,Penrith,Atlantis,1998
 """
 
 
