@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ from renmai.graph.driver_text import one_line
 from renmai.graph.history import CHANGE_LABEL, Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source
 from renmai.graph.names import name_key, name_keys
-from renmai.graph.plan import WritePlan, plan_for
+from renmai.graph.plan import WritePlan, plan_write
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     ConnectionLost,
@@ -307,14 +308,29 @@ class Neo4jStore:
 
         return self._call(run)
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+    def _write(
+        self,
+        work: Callable[[ManagedTransaction], T],
+        *,
+        passing: tuple[type[Exception], ...] = (),
+    ) -> T:
+        """Run ``work`` in a write transaction; the driver's ``passing``
+        exceptions are raised as they are, every other failure as a StoreError."""
         self._newest = None  # every write goes through here: forget what it may change
+        passed: list[Exception] = []
 
-        def run() -> T:
+        def run() -> T | None:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(work)
+                try:
+                    return session.execute_write(work)
+                except passing as exc:
+                    passed.append(exc)
+                    return None
 
-        return self._call(run)
+        result = self._call(run)
+        if passed:
+            raise passed[0]
+        return result  # type: ignore[return-value]
 
     def _read_rows(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
@@ -376,16 +392,26 @@ class Neo4jStore:
         tally = _Tally(progress)
         with paused_gc():
             try:
-                plan = plan_for(
-                    self,
+                stored: set[str] = set()
+
+                def fetch(ids: Collection[str]) -> dict[str, Entity]:
+                    found = self.get_many(ids)
+                    stored.update(found)
+                    return found
+
+                # plan_for's plan, noting which entities were stored.
+                plan = plan_write(
                     entities,
                     relationships,
+                    fetch,
+                    self.get_relationships,
                     replace=replace,
                     deletions=deletions,
+                    fetch_degrees=self.degrees,
                     change=change,
                 )
                 tally.total = plan.size
-                self._write_plan(plan, tally)
+                self._write_plan(plan, stored, tally)
                 return plan.summary
             except StoreError as exc:
                 if tally.total is None or not tally.written:
@@ -398,46 +424,37 @@ class Neo4jStore:
                     what, written=tally.written, total=tally.total, reason=reason
                 ) from None
 
-    def _write_plan(self, plan: WritePlan, progress: Progress) -> None:
-        steps = [*self._upserts(plan), *self._deletes(plan)]
+    def _write_plan(self, plan: WritePlan, stored: Collection[str], progress: Progress) -> None:
+        batches = list(_batches(plan, stored, self.batch_size))
+        deletes = self._deletes(plan)
         record = [] if plan.record is None else [_record_statement(plan.record)]
         if plan.size <= self.batch_size:
-            self._run_statements([*record, *steps])
+            self._write_batches(batches, [*record], deletes)
             progress(plan.size)
             return
-        for number, (query, rows) in enumerate(steps):
-            self._run_statements([*(record if number == 0 else []), (query, rows)])
+        for batch in batches:
+            self._write_batches([batch], record, [])
+            record = []
+            progress(batch.size)
+        for query, rows in deletes:
+            self._write_batches([], record, [(query, rows)])
+            record = []
             progress(len(rows))
 
-    def _upserts(self, plan: WritePlan) -> list[Statement]:
-        """The plan's upserts as statements of at most ``batch_size`` rows."""
-        steps: list[Statement] = []
-        by_kind = sorted(plan.entities, key=lambda e: e.kind)
-        for kind, group in groupby(by_kind, key=lambda e: e.kind):
-            rows = [{"id": e.id, "props": node_properties(e)} for e in group]
-            query = (
-                "UNWIND $rows AS row MERGE (n:Entity {id: row.id}) "
-                f"SET n = row.props, n:{label(kind)}"
-            )
-            steps += [(query, chunk) for chunk in _chunks(rows, self.batch_size)]
-        by_type = sorted(plan.relationships, key=lambda r: r.type)
-        for rtype, rgroup in groupby(by_type, key=lambda r: r.type):
-            rel_rows = [
-                {
-                    "from": r.from_id,
-                    "to": r.to_id,
-                    "key": r.key,
-                    "props": relationship_properties(r),
-                }
-                for r in rgroup
-            ]
-            query = (
-                "UNWIND $rows AS row "
-                "MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) "
-                f"MERGE (a)-[r:{rel_type(rtype)} {{key: row.key}}]->(b) SET r = row.props"
-            )
-            steps += [(query, chunk) for chunk in _chunks(rel_rows, self.batch_size)]
-        return steps
+    def _write_batches(
+        self, batches: Sequence[_Batch], before: Sequence[Statement], after: Sequence[Statement]
+    ) -> None:
+        """The batches in one transaction, between ``before`` and ``after``. New
+        entities are created, with the relationships that one of them proves
+        new: a concurrent load that created the same entity first makes the
+        creation fail (the uniqueness constraint), and then the transaction
+        merges instead, as it always does for stored entities."""
+        if any(b.new for b in batches):
+            creating = [s for b in batches for s in _batch_statements(b, create=b.new)]
+            if self._run_statements([*before, *creating, *after], constraint_ok=True):
+                return
+        merging = [s for b in batches for s in _batch_statements(b, create=False)]
+        self._run_statements([*before, *merging, *after])
 
     def _deletes(self, plan: WritePlan) -> list[Statement]:
         """The plan's deletions, relationships first. An entity is deleted with
@@ -457,14 +474,25 @@ class Neo4jStore:
         steps += [(query, chunk) for chunk in _chunks(ids, self.batch_size)]
         return steps
 
-    def _run_statements(self, statements: Sequence[Statement]) -> None:
-        """Run statements in one write transaction."""
+    def _run_statements(
+        self, statements: Sequence[Statement], *, constraint_ok: bool = False
+    ) -> bool:
+        """Run statements in one write transaction; with ``constraint_ok``, a
+        transaction that breaks a uniqueness constraint writes nothing and
+        returns False (the caller merges instead)."""
 
         def work(tx: ManagedTransaction) -> None:
             for query, rows in statements:
                 tx.run(query, {"rows": list(rows)}).consume()
 
-        self._write(work)
+        if not constraint_ok:
+            self._write(work)
+            return True
+        try:
+            self._write(work, passing=(neo4j_errors.ConstraintError,))
+        except neo4j_errors.ConstraintError:
+            return False
+        return True
 
     def history(
         self, entity_id: str | None = None, *, since: str | None = None
@@ -765,6 +793,84 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+@dataclass
+class _Batch:
+    """The upserts of one write transaction."""
+
+    #: True: the entities are new (not stored when planned) and each
+    #: relationship has one of them as an end; False: merge them all.
+    new: bool
+    entities: list[Entity] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.entities) + len(self.relationships)
+
+
+def _batches(plan: WritePlan, stored: Collection[str], size: int) -> Iterator[_Batch]:
+    """A plan's upserts in transactions of about ``size`` records.
+
+    A new entity is written with the relationships it is the later new end of
+    (in the plan's order): creating the entity proves them new — no other load
+    can have written a relationship to an entity that did not exist — and the
+    other end is written by then. Stored entities, and the relationships
+    between two of them, are merged, ``size`` records a batch.
+    """
+    new = [e for e in plan.entities if e.id not in stored]
+    position = {e.id: i for i, e in enumerate(new)}
+    proven: dict[int, list[Relationship]] = {}
+    merged_rels: list[Relationship] = []
+    for rel in plan.relationships:
+        last = max(position.get(rel.from_id, -1), position.get(rel.to_id, -1))
+        if last < 0:
+            merged_rels.append(rel)
+        else:
+            proven.setdefault(last, []).append(rel)
+    batch = _Batch(new=True)
+    for i, entity in enumerate(new):
+        batch.entities.append(entity)
+        batch.relationships.extend(proven.get(i, ()))
+        if batch.size >= size:
+            yield batch
+            batch = _Batch(new=True)
+    if batch.size:
+        yield batch
+    merged = [e for e in plan.entities if e.id in stored]
+    for chunk in _chunks(merged, size):
+        yield _Batch(new=False, entities=list(chunk))
+    for rchunk in _chunks(merged_rels, size):
+        yield _Batch(new=False, relationships=list(rchunk))
+
+
+def _batch_statements(batch: _Batch, *, create: bool) -> list[Statement]:
+    """A batch's statements: ``CREATE`` for what it proves new, else ``MERGE``."""
+    statements: list[Statement] = []
+    for kind, entities in _grouped(batch.entities, lambda e: e.kind):
+        node = "CREATE (n:Entity {id: row.id})" if create else "MERGE (n:Entity {id: row.id})"
+        rows = [{"id": e.id, "props": node_properties(e)} for e in entities]
+        statements.append((f"UNWIND $rows AS row {node} SET n = row.props, n:{label(kind)}", rows))
+    for rtype, rels in _grouped(batch.relationships, lambda r: r.type):
+        ends = "MATCH (a:Entity {id: row.from}) MATCH (b:Entity {id: row.to}) "
+        if create:
+            write = f"CREATE (a)-[r:{rel_type(rtype)}]->(b) SET r = row.props"
+        else:
+            write = f"MERGE (a)-[r:{rel_type(rtype)} {{key: row.key}}]->(b) SET r = row.props"
+        rows = [_rel_row(r) for r in rels]
+        statements.append((f"UNWIND $rows AS row {ends}{write}", rows))
+    return statements
+
+
+def _rel_row(rel: Relationship) -> dict[str, Any]:
+    props = relationship_properties(rel)
+    return {"from": rel.from_id, "to": rel.to_id, "key": rel.key, "props": props}
+
+
+def _grouped(records: Sequence[T], key: Callable[[T], str]) -> Iterator[tuple[str, list[T]]]:
+    for name, group in groupby(sorted(records, key=key), key=key):
+        yield name, list(group)
 
 
 class _Tally:
