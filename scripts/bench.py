@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -90,6 +91,15 @@ class Config:
     work: Path | None = None
     #: Runs of each cold-process case (the real ``renmai`` command); 0: none.
     cold_runs: int = 5
+    #: The stores measured ("embedded", "neo4j"); ``--neo4j-only`` leaves one.
+    stores: tuple[str, ...] = ("embedded", "neo4j")
+    #: Address-space limit of the embedded store's workers (``--million``): a
+    #: store that cannot work within it is reported as where it stops.
+    embedded_memory: str | None = None
+    #: Runs of a whole fresh ``renmai connect`` process (start-up included).
+    cli_runs: int = 3
+    #: Load the data in parts of this many entities (None: one load).
+    load_parts: int | None = None
 
 
 QUICK = Config(
@@ -108,6 +118,25 @@ QUICK = Config(
     heap="1g",
     pagecache="256m",
     output=None,
+)
+
+#: ``--million``: 1M entities (about 5M relationships), run once. The server
+#: gets room for the graph; the embedded store a limit, so that it stops with
+#: an error rather than take the shared machine's memory.
+MILLION = Config(
+    sizes=(1_000_000,),
+    runs=1,
+    targets=20,
+    passes=2,
+    naive_rows=1000,
+    viz_sizes=(),
+    heap="4g",
+    pagecache="3g",
+    output=None,
+    embedded_memory="6g",
+    cli_runs=2,
+    cold_runs=0,
+    load_parts=100_000,
 )
 
 
@@ -161,15 +190,40 @@ def work_load(args: Json) -> Json:
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             stale.unlink(missing_ok=True)
         store = SqliteStore(path)
+    parts = args.get("parts") or [args["data"]]
     start = time.perf_counter()
-    report = load(store, [args["data"]])
+    reports = [load(store, [part]) for part in parts]
     seconds = time.perf_counter() - start
     store.close()
     return {
         "seconds": seconds,
-        "entities": _created(report.summary, "entities"),
-        "relationships": _created(report.summary, "relationships"),
+        "entities": sum(_created(r.summary, "entities") for r in reports),
+        "relationships": sum(_created(r.summary, "relationships") for r in reports),
+        "parts": len(parts),
     }
+
+
+def split_load(data: Path, entities: int) -> list[str]:
+    """The network's two files in parts, loaded one after the other: each
+    part ``entities`` entities, or five times as many relationships (the
+    entities first, so that every relationship finds its ends stored). The
+    loader checks a whole load in memory; parts keep a 1M load within a few
+    GB. Written once, beside the data."""
+    parts = data.with_name(f"{data.name}-parts-{entities}")
+    if not parts.exists():
+        building = parts.with_name(parts.name + ".tmp")
+        shutil.rmtree(building, ignore_errors=True)
+        for name, size in (("entities", entities), ("relationships", 5 * entities)):
+            with (data / f"{name}.jsonl").open(encoding="utf-8") as lines:
+                for number in itertools.count():
+                    chunk = list(itertools.islice(lines, size))
+                    if not chunk:
+                        break
+                    folder = building / f"{name}-{number:03d}"
+                    folder.mkdir(parents=True)
+                    (folder / f"{name}.jsonl").write_text("".join(chunk), encoding="utf-8")
+        building.rename(parts)
+    return [str(p) for p in sorted(parts.iterdir(), key=lambda p: (p.name[0] != "e", p.name))]
 
 
 def work_open(args: Json) -> Json:
@@ -391,10 +445,28 @@ def worker_main(task: str, raw: str) -> int:
     return 0
 
 
-def run_worker(task: str, args: Json, timeout: float = 3600) -> Json:
-    """Run one measurement in a fresh Python process; its last stdout line is the result."""
+def _limit_memory(limit: str) -> Callable[[], None]:
+    """A pre-exec hook capping the worker's address space at ``limit`` ("6g")."""
+    size = int(float(limit[:-1]) * 1024 ** "kmg".index(limit[-1].lower()) * 1024)
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return apply
+
+
+def run_worker(task: str, args: Json, timeout: float = 3600, *, memory: str | None = None) -> Json:
+    """Run one measurement in a fresh Python process; its last stdout line is the
+    result. ``memory`` caps its address space (a MemoryError is its failure)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", task, json.dumps(args)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        preexec_fn=_limit_memory(memory) if memory else None,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"bench worker {task} failed:\n{done.stderr[-4000:]}")
     result: Json = json.loads(done.stdout.strip().splitlines()[-1])
@@ -516,6 +588,10 @@ class Results:
     queries: list[Json] = field(default_factory=list)
     viz: list[Json] = field(default_factory=list)
     cold: list[Json] = field(default_factory=list)
+    #: Measurements that could not complete (the embedded store at 1M), and why.
+    stopped: list[Json] = field(default_factory=list)
+    #: Whole fresh ``renmai connect`` processes: wall seconds, start-up included.
+    cli: list[Json] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -528,6 +604,31 @@ def _sample_ids(data: Path, count: int, seed: int) -> tuple[list[str], list[str]
     countries = sorted(e["id"] for e in entities if e["kind"] == "Country" and not e.get("home"))
     # The largest diaspora countries first (the generator ranks them by Zipf weight).
     return chosen[:count], chosen[count:], countries
+
+
+def bench_embedded(
+    n: int, config: Config, data: Path, store_path: Path, results: Results, query_args: Json
+) -> None:
+    """Load, open and query the embedded store (within ``config.embedded_memory``)."""
+    store_args = {"store": "embedded", "path": str(store_path), "data": str(data)}
+    memory = config.embedded_memory
+    say(f"{n}: embedded load x{config.runs}")
+    runs = [run_worker("load", store_args, memory=memory) for _ in range(config.runs)]
+    results.loads.append({"size": n, "store": "embedded", "runs": runs})
+    say(f"{n}: embedded open x{config.runs}")
+    opens = [
+        run_worker("open", {"path": str(store_path)}, memory=memory)
+        for _ in range(max(config.runs, 3))
+    ]
+    results.opens.append({"size": n, "runs": opens})
+    say(f"{n}: embedded queries")
+    results.queries.append(
+        {
+            "size": n,
+            "store": "embedded",
+            **run_worker("queries", {**store_args, **query_args}, memory=memory),
+        }
+    )
 
 
 def bench_size(
@@ -543,31 +644,19 @@ def bench_size(
     targets, warmup, countries = _sample_ids(data, config.targets, SEED)
     countries = countries[: config.countries]
 
-    say(f"{n}: embedded load x{config.runs}")
-    runs = [run_worker("load", {"store": "embedded", "path": str(store_path), "data": str(data)})]
-    runs += [
-        run_worker("load", {"store": "embedded", "path": str(store_path), "data": str(data)})
-        for _ in range(config.runs - 1)
-    ]
-    results.loads.append({"size": n, "store": "embedded", "runs": runs})
-    say(f"{n}: embedded open x{config.runs}")
-    opens = [run_worker("open", {"path": str(store_path)}) for _ in range(max(config.runs, 3))]
-    results.opens.append({"size": n, "runs": opens})
-    say(f"{n}: embedded queries")
     query_args = {
         "targets": targets,
         "warmup": warmup,
         "countries": countries,
         "passes": config.passes,
     }
-    results.queries.append(
-        {
-            "size": n,
-            "store": "embedded",
-            **run_worker("queries", {"store": "embedded", "path": str(store_path), **query_args}),
-        }
-    )
-    if neo4j is None:
+    if "embedded" in config.stores:
+        try:
+            bench_embedded(n, config, data, store_path, results, query_args)
+        except RuntimeError as exc:  # where the embedded store stops (--million)
+            say(f"{n}: the embedded store stopped: {str(exc).splitlines()[0]}")
+            results.stopped.append({"size": n, "store": "embedded", "error": str(exc)})
+    if neo4j is None or "neo4j" not in config.stores:
         return
     target = neo4j.wait()
     say(f"{n}: naive one-row-per-transaction sample ({config.naive_rows} rows of each)")
@@ -577,8 +666,9 @@ def bench_size(
     results.naive.append({"size": n, **naive})
     neo4j_runs = config.neo4j_runs or config.runs
     say(f"{n}: Neo4j load x{neo4j_runs}")
+    parts = split_load(data, config.load_parts) if config.load_parts else None
     runs = [
-        run_worker("load", {"store": "neo4j", **target.args(), "data": str(data)})
+        run_worker("load", {"store": "neo4j", **target.args(), "data": str(data), "parts": parts})
         for _ in range(neo4j_runs)
     ]
     results.loads.append({"size": n, "store": "neo4j", "runs": runs})
@@ -590,6 +680,29 @@ def bench_size(
             **run_worker("queries", {"store": "neo4j", **target.args(), **query_args}),
         }
     )
+    say(f"{n}: a fresh `renmai connect` process x{config.cli_runs}")
+    env = {"NEO4J_URI": target.uri, "NEO4J_USERNAME": target.username}
+    env["NEO4J_PASSWORD"] = target.password
+    walls = [cli_connect(targets[0], env) for _ in range(config.cli_runs)]
+    results.cli.append({"size": n, "store": "neo4j", "seconds": walls})
+
+
+def cli_connect(target: str, env: dict[str, str]) -> float:
+    """Wall seconds of one whole ``renmai connect`` command: Python's start,
+    imports, connecting, the schema check and the question."""
+    renmai = Path(sys.executable).with_name("renmai")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(renmai), "connect", target],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"renmai connect {target} failed:\n{done.stderr[-2000:]}")
+    return seconds
 
 
 def run(config: Config) -> Results:
@@ -835,6 +948,74 @@ def targets_table(results: Results, summary: dict[str, Json]) -> list[str]:
     return [f"### Targets{note}", "", *_table(["target", "measured", ""], rows)]
 
 
+def neo4j_targets_table(results: Results, summary: dict[str, Json]) -> list[str]:
+    """The targets of issue 14 (Neo4j as fast as the embedded store), at the
+    sizes this run measured: a value holds when it is at most its limit."""
+    rows: list[list[str]] = []
+    checks: list[tuple[str, str, str, float, str]] = []
+    sizes = results.config.sizes
+    if 100_000 in sizes:
+        n = 100_000
+        checks += [
+            (f"Neo4j `{q}` p95 ≤ {lim} ms (100k)", f"query/neo4j/{n}/{q}", "p95", lim, "ms")
+            for q, lim in (("connect", 200), ("path", 80), ("neighbors", 10))
+        ]
+        checks += [
+            (
+                f"`connect` to a country p95 ≤ 1 s ({store}, 100k)",
+                f"query/{store}/{n}/connect to a country",
+                "p95",
+                1000,
+                "ms",
+            )
+            for store in ("embedded", "neo4j")
+        ]
+        checks.append(("Neo4j load of 100k + 499k ≤ 45 s", f"load/neo4j/{n}", "seconds", 45, "s"))
+    if 1_000_000 in sizes:
+        n = 1_000_000
+        checks += [
+            (
+                "Neo4j load of 1M (~5M relationships) ≤ 10 min",
+                f"load/neo4j/{n}",
+                "seconds",
+                600,
+                "s",
+            ),
+            ("Neo4j `connect` p95 ≤ 500 ms (1M)", f"query/neo4j/{n}/connect", "p95", 500, "ms"),
+            ("Neo4j `path` p95 ≤ 200 ms (1M)", f"query/neo4j/{n}/path", "p95", 200, "ms"),
+            (
+                "the renmai process of the questions < 1 GB (Neo4j, 1M)",
+                f"query/neo4j/{n}/connect",
+                "rss_mb",
+                1024,
+                "MB",
+            ),
+        ]
+    for label, key, name, limit, unit in checks:
+        entry = summary.get(key)
+        value = None if entry is None or entry.get(name) is None else float(entry[name])
+        shown = (
+            "—" if value is None else f"{value:,.0f} MB" if unit == "MB" else f"{value:,.1f} {unit}"
+        )
+        verdict = (
+            "not measured" if value is None else "**holds**" if value <= limit else "**missed**"
+        )
+        rows.append([label, shown, verdict])
+    for entry in results.cli:
+        best = median(entry["seconds"])
+        rows.append(
+            [
+                f"a fresh `renmai connect` process ≤ 1.5 s wall ({entry['store']}, "
+                f"{_size(entry['size'])})",
+                f"{best:.2f} s",
+                "**holds**" if best <= 1.5 else "**missed**",
+            ]
+        )
+    if not rows:
+        return []
+    return ["### Targets of issue 14 (Neo4j)", "", *_table(["target", "measured", ""], rows)]
+
+
 def report(results: Results) -> str:
     config = results.config
     summary = summarize(results)
@@ -863,6 +1044,8 @@ def report(results: Results) -> str:
         ),
         "",
         *targets_table(results, summary),
+        "",
+        *neo4j_targets_table(results, summary),
         "",
         "### Load (`renmai.loaders.load`: read, resolve, check, one `Store.write`)",
         "",
@@ -954,6 +1137,21 @@ def report(results: Results) -> str:
                         "",
                     ]
                 )
+        for entry in results.cli:
+            if entry["size"] == n:
+                walls = [w * 1000 for w in entry["seconds"]]
+                rows.append(
+                    [
+                        _size(n),
+                        entry["store"],
+                        "a whole `renmai connect` process (wall, start-up included)",
+                        f"{median(walls):,.0f}",
+                        "",
+                        f"{max(walls):,.0f}",
+                        str(len(walls)),
+                        "",
+                    ]
+                )
     header = ["size", "store", "query", "p50", "p95", "max", "targets", "peak RSS"]
     lines += [*_table(header, rows), ""]
     if results.cold:
@@ -962,6 +1160,13 @@ def report(results: Results) -> str:
             f"{config.cold_runs} runs after one untimed run)",
             "",
             *bench_cold.table(results.cold),
+            "",
+        ]
+    for entry in results.stopped:
+        error = entry["error"].strip().splitlines()
+        lines += [
+            f"The {entry['store']} store stopped at {_size(entry['size'])} "
+            f"(within {config.embedded_memory} of address space): `{error[-1][:300]}`",
             "",
         ]
     lines += [
@@ -1024,7 +1229,13 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument("--targets", type=int, help="query targets in the sample")
     parser.add_argument("--naive-rows", type=int, help="rows of the naive loader's sample")
     parser.add_argument("--viz-sizes", help="comma-separated node counts (default 1000,3000)")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="1M entities (~5M relationships), once; the embedded store within 6 GB",
+    )
     parser.add_argument("--no-neo4j", action="store_true", help="embedded store only")
+    parser.add_argument("--neo4j-only", action="store_true", help="the Neo4j store only")
     parser.add_argument(
         "--cold-runs", type=int, help="runs of each cold `renmai` process (default 5; 0: none)"
     )
@@ -1035,7 +1246,7 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument("--output", type=Path, help=f"markdown file (default {DEFAULT_OUTPUT})")
     parser.add_argument("--work", type=Path, help="keep data and stores in this folder")
     args = parser.parse_args(argv)
-    config = QUICK if args.quick else Config()
+    config = QUICK if args.quick else MILLION if args.million else Config()
     changes: Json = {}
     if args.sizes:
         changes["sizes"] = tuple(int(s) for s in args.sizes.split(","))
@@ -1046,6 +1257,8 @@ def parse_args(argv: Sequence[str]) -> Config:
             changes[name] = getattr(args, name)
     if args.no_neo4j:
         changes["neo4j"] = False
+    if args.neo4j_only:
+        changes["stores"] = ("neo4j",)
     if args.neo4j_uri:
         changes["neo4j_uri"] = args.neo4j_uri
     if args.no_browser:

@@ -74,13 +74,14 @@ def one_error_line(stderr: str) -> str:
     lines = [line for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("Error: ")]
     assert len(errors) == 1, stderr
-    allowed = ("Error: ", "Note: ", "Warning: ", "Writing")
+    allowed = ("Error: ", "Note: ", "Warning: ", "Checking", "Writing")
     others = [line for line in lines if not line.startswith(allowed)]
     assert not others, stderr
     return errors[0]
 
 
 def neo4j_env(server: Any, **overrides: str) -> dict[str, str]:
+    """The environment of a command against ``server`` (a test server or target)."""
     return {
         "NEO4J_URI": server.uri,
         "NEO4J_USERNAME": server.username,
@@ -135,9 +136,9 @@ def write_big_load(path: Path, people: int = PEOPLE) -> Path:
     return path
 
 
-def graph_tally(server: Any) -> tuple[int, int, int, int]:
+def graph_tally(uri: str, auth: tuple[str, str]) -> tuple[int, int, int, int]:
     """Nodes, distinct node ids, relationships and distinct relationship identities."""
-    with GraphDatabase.driver(server.uri, auth=server.auth) as driver:
+    with GraphDatabase.driver(uri, auth=auth) as driver:
         records, _, _ = driver.execute_query(
             "MATCH (n:Entity) WITH count(n) AS nodes, count(DISTINCT n.id) AS ids "
             "OPTIONAL MATCH (a:Entity)-[r]->(b:Entity) "
@@ -197,7 +198,7 @@ def test_neo4j_killed_mid_load_says_how_far_it_got_and_the_same_load_completes(
     started = time.monotonic()
     server.start()
     restart = time.monotonic() - started
-    nodes, _, rels, _ = graph_tally(server)
+    nodes, _, rels, _ = graph_tally(server.uri, server.auth)
     survived = nodes + rels
     # Every batch the load counted was committed; a batch whose commit the
     # kill cut off may be there too, or not: nothing half-written.
@@ -208,7 +209,12 @@ def test_neo4j_killed_mid_load_says_how_far_it_got_and_the_same_load_completes(
     counts = run_renmai("stats", "--json", env=env)
     assert json.loads(counts.stdout) == BIG_COUNTS
     # No duplicates: every node and relationship identity once.
-    assert graph_tally(server) == (PEOPLE + 1, PEOPLE + 1, 2 * PEOPLE - 1, 2 * PEOPLE - 1)
+    assert graph_tally(server.uri, server.auth) == (
+        PEOPLE + 1,
+        PEOPLE + 1,
+        2 * PEOPLE - 1,
+        2 * PEOPLE - 1,
+    )
     observe(
         "faults/neo4j-killed-mid-load",
         error=error.replace(server.uri, "bolt://127.0.0.1:PORT"),
@@ -221,6 +227,41 @@ def test_neo4j_killed_mid_load_says_how_far_it_got_and_the_same_load_completes(
         rerun=rerun.stdout.strip().splitlines()[-1].replace(server.uri, "bolt://127.0.0.1:PORT"),
         counts=BIG_COUNTS,
     )
+
+
+@pytest.mark.neo4j
+def test_two_neo4j_loads_of_the_same_data_at_once_write_everything_once(
+    neo4j_target: Any, tmp_path: Path
+) -> None:
+    """Both loads plan the same records as new and create them: where one was
+    first, the other's batch meets the uniqueness of ids and is merged instead,
+    relationships included: nothing is written twice."""
+    store = Neo4jStore(
+        neo4j_target.uri, username=neo4j_target.username, password=neo4j_target.password
+    )
+    store.clear()
+    store.close()
+    big = write_big_load(tmp_path / "big.jsonl")
+    env = neo4j_env(neo4j_target)
+    loads = [
+        subprocess.Popen(
+            [str(RENMAI), "load", str(big)],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for process in loads:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    counts = run_renmai("stats", "--json", env=env)
+    assert json.loads(counts.stdout) == BIG_COUNTS
+    server = neo4j_target
+    tally = graph_tally(server.uri, (server.username, server.password))
+    assert tally == (PEOPLE + 1, PEOPLE + 1, 2 * PEOPLE - 1, 2 * PEOPLE - 1)
+    observe("faults/two-neo4j-loads", counts=BIG_COUNTS)
 
 
 # -- Neo4j unreachable, refusing the password, or timing out a lock --------------------------------

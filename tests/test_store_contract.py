@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from neo4j import GraphDatabase
 
 from renmai.graph.model import Entity, Relationship, RelationshipId, Source
-from renmai.graph.store import IntegrityError, Store, delete_entity, delete_relationship
+from renmai.graph.schema import SCHEMA
+from renmai.graph.store import (
+    IntegrityError,
+    Neighbor,
+    Store,
+    delete_entity,
+    delete_relationship,
+    sketch_neighbors,
+)
 
 SRC = Source(document="测试文档", excerpt="中山市与本拿比市结为友好城市", locator="line 1")
 
@@ -163,6 +174,42 @@ def test_degrees_count_relationships_either_way(loaded: Store) -> None:
     assert loaded.degrees([]) == {}
 
 
+def _weighed(n: Neighbor) -> tuple[object, ...]:
+    """What a walk reads of a neighbour (see Sketches): all a sketch must carry."""
+    rel, end = n.relationship, n.entity
+    evidence = {
+        f: end.properties[f] for f in SCHEMA.entity_kind(end.kind).evidence if f in end.properties
+    }
+    return (
+        rel.identity,
+        n.outgoing,
+        rel.since,
+        rel.until,
+        len(rel.sources),
+        end.id,
+        end.kind,
+        end.home,
+        evidence,
+    )
+
+
+def test_sketches_carry_what_a_walk_weighs(loaded: Store) -> None:
+    expo = Entity(id="expo", kind="Event", name="博览会", properties={"date": "2015-06"})
+    went = Relationship(type="PARTICIPATED_IN", from_id="zhongshan", to_id="expo", sources=[SRC])
+    loaded.write([expo], [went])
+    ids = ["zhongshan", "wong", "canada", "expo", "nowhere"]
+    for among in (None, ["burnaby", "expo", "nowhere"]):
+        sketch = sketch_neighbors(loaded, ids, among=among)
+        whole = loaded.neighbors_many(ids, among=among)
+        assert sketch.neighbors.keys() == whole.keys()
+        for entity_id, found in whole.items():
+            assert [_weighed(n) for n in sketch.neighbors[entity_id]] == [
+                _weighed(n) for n in found
+            ]
+        # Degrees given on the way are the degrees.
+        assert sketch.degrees == loaded.degrees(sketch.degrees)
+
+
 def test_homes(loaded: Store) -> None:
     assert [e.id for e in loaded.homes()] == ["zhongshan"]
 
@@ -284,3 +331,32 @@ def test_hostile_names_are_stored_as_text(store: Store, name: str) -> None:
     assert stored is not None
     assert stored.name == name
     assert store.counts().entities == {"Organization": 1}
+
+
+@pytest.mark.neo4j
+def test_neo4j_keeps_the_newest_date_until_the_graph_changes(
+    neo4j_store: Store, neo4j_target: Any
+) -> None:
+    """The next process reads the kept date; writes through renmai and records
+    added past renmai (counts that differ) make it gathered again."""
+    from renmai.graph.neo4j_store import Neo4jStore
+
+    def fresh() -> Neo4jStore:
+        target = neo4j_target
+        return Neo4jStore(target.uri, username=target.username, password=target.password)
+
+    neo4j_store.write(_entities(), _relationships())
+    assert fresh().newest_date() == "2014"
+    kept = fresh()
+    assert kept.run_cypher("MATCH (m:RenmaiCache) RETURN m.newest")[1] == [["2014"]]
+    event = Entity(id="expo", kind="Event", name="博览会", properties={"date": "2015-06"})
+    neo4j_store.write([event], [])
+    assert fresh().newest_date() == "2015-06"
+    # Added past renmai (Neo4j Browser): one more relationship, a later date.
+    auth = (neo4j_target.username, neo4j_target.password)
+    with GraphDatabase.driver(neo4j_target.uri, auth=auth) as driver:
+        driver.execute_query(
+            "MATCH (a:Entity {id: 'zhongshan'}), (b:Entity {id: 'canada'}) "
+            "CREATE (a)-[:SUPPORTED {key: '', sources: '[]', since: '2016'}]->(b)"
+        )
+    assert fresh().newest_date() == "2016"

@@ -130,6 +130,49 @@ class Versioned(Protocol):
     def version(self) -> int: ...
 
 
+@dataclass
+class Sketch:
+    """Neighbourhoods as a walk weighs them (:meth:`Sketches.sketch_neighbors`)."""
+
+    #: By entity asked about, its relationships and the entities at their other
+    #: ends, as :meth:`Store.neighbors_many` gives them — or their sketches.
+    neighbors: dict[str, list[Neighbor]]
+    #: The degree of entities at the other ends, where the store gave it on the
+    #: way (a walk asks for the degree of its next frontier).
+    degrees: dict[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Sketches(Protocol):
+    """A store that can send a walk sketches instead of whole records (an
+    optional capability beyond :class:`Store`).
+
+    A sketched entity carries its ``id``, ``kind``, ``home`` and the
+    properties its kind dates evidence with (``EntityKind.evidence``); a
+    sketched relationship its identity, ``since``, ``until`` and as many
+    ``sources`` entries as it has sources. That is all a walk reads to weigh
+    and follow them, and a sketch costs a server a few values instead of every
+    field, and the client no validation; the records of the paths a walk
+    settles on are then read whole (:meth:`Store.get_many`,
+    :meth:`Store.get_relationships`). A store that holds its records in memory
+    gives them whole instead: :func:`sketch_neighbors`.
+    """
+
+    def sketch_neighbors(
+        self, entity_ids: Collection[str], *, among: Collection[str] | None = None
+    ) -> Sketch: ...
+
+
+def sketch_neighbors(
+    store: Store, entity_ids: Collection[str], *, among: Collection[str] | None = None
+) -> Sketch:
+    """:meth:`Sketches.sketch_neighbors` of ``store``, else its whole neighbours
+    (every record is a sketch of itself): one round trip either way."""
+    if isinstance(store, Sketches):
+        return store.sketch_neighbors(entity_ids, among=among)
+    return Sketch(store.neighbors_many(entity_ids, among=among))
+
+
 class Store(Protocol):
     """A graph of entities and relationships that can be read and written."""
 

@@ -56,7 +56,7 @@ from typing import Any
 
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Neighbor, Store
+from renmai.graph.store import Neighbor, Sketches, Store, StoreError, sketch_neighbors
 from renmai.queries.arrows import path_text, step_arrow
 from renmai.queries.kinds import is_geographic, is_place
 from renmai.queries.ranking import Ranker
@@ -220,6 +220,12 @@ class LocalGraph:
         self._expanded: set[str] = set()
         #: Relationships fetched so far (each counted at every end expanded).
         self.fetched = 0
+        #: Degrees a store gave on the way (the far ends of an expansion): what
+        #: :meth:`cost` and the meeting of the sides would otherwise ask for.
+        self._given: dict[str, int] = {}
+        #: The store that sent sketches (:meth:`expand` with ``sketch``), to
+        #: read the records of the paths whole from (:meth:`complete`).
+        self._sketcher: Store | None = None
         self._adj: dict[str, dict[str, dict[RelationshipId, tuple[Relationship, bool]]]] = {}
         self._steps: dict[tuple[str, str], Step | None] = {}
         self._strengths: dict[tuple[str, str], float] = {}
@@ -275,23 +281,77 @@ class LocalGraph:
         """How many relationships expanding ``entity_ids`` would fetch (the
         degrees not yet known are asked for: one round trip)."""
         waiting = [i for i in entity_ids if i not in self._expanded]
-        unknown = [i for i in waiting if i not in self.degree]
-        if unknown:
-            self.note_degrees(store.degrees(unknown))
+        self.ask_degrees(store, [i for i in waiting if i not in self.degree])
         return sum(self.degree.get(i, 0) for i in waiting)
 
+    def ask_degrees(self, store: Store, entity_ids: Collection[str]) -> None:
+        """Note the degrees of ``entity_ids``: those the store gave on the way,
+        the rest asked for (one round trip, if any is left)."""
+        given = {i: self._given[i] for i in entity_ids if i in self._given}
+        self.note_degrees(given)
+        unknown = [i for i in entity_ids if i not in given]
+        if unknown:
+            self.note_degrees(store.degrees(unknown))
+
     def expand(
-        self, store: Store, entity_ids: Collection[str], among: Collection[str] | None = None
+        self,
+        store: Store,
+        entity_ids: Collection[str],
+        among: Collection[str] | None = None,
+        *,
+        sketch: bool = False,
     ) -> None:
         """Fetch and absorb the entities not yet expanded: one round trip. With
         ``among``, only their relationships to those entities (they stay not
-        expanded: their degree must be noted apart)."""
+        expanded: their degree must be noted apart). With ``sketch``, what the
+        store sends may be sketches (:class:`~renmai.graph.store.Sketches`):
+        the paths built from them are made whole by :meth:`complete`."""
         wanted = sorted(i for i in entity_ids if i not in self._expanded)
         if not wanted:
             return
-        found = store.neighbors_many(wanted, among=among)
+        if sketch:
+            sketched = sketch_neighbors(store, wanted, among=among)
+            found = sketched.neighbors
+            self._given.update(sketched.degrees)
+            if isinstance(store, Sketches):
+                self._sketcher = store
+        else:
+            found = store.neighbors_many(wanted, among=among)
         for entity_id in wanted:
             self.absorb(entity_id, found.get(entity_id, []), complete=among is None)
+
+    def complete(self, groups: list[PathGroup]) -> list[PathGroup]:
+        """``groups`` with every entity and relationship of their paths read
+        whole (two round trips) from the store that sent sketches, if one did;
+        the whole entities replace the sketches in :attr:`entities` too."""
+        store = self._sketcher
+        if store is None:
+            return groups
+        paths = [p for g in groups for p in g.paths]
+        ids = {e.id for p in paths for e in p.nodes}
+        rel_ids = {link.relationship.identity for p in paths for s in p.steps for link in s.links}
+        entities = store.get_many(ids)
+        rels = store.get_relationships(rel_ids)
+        if entities.keys() != ids or rels.keys() != rel_ids:
+            raise StoreError("the graph changed while the question was being answered; ask again")
+        self.entities.update(entities)
+
+        def whole(path: Path) -> Path:
+            steps = tuple(
+                Step(
+                    entities[s.source.id],
+                    entities[s.target.id],
+                    tuple(
+                        Link(rels[k.relationship.identity], k.forward, k.strength) for k in s.links
+                    ),
+                    s.strength,
+                    s.factor,
+                )
+                for s in path.steps
+            )
+            return Path(steps, path.score)
+
+        return [PathGroup(g.key, [whole(p) for p in g.paths], g.fallback) for g in groups]
 
     # -- reading -------------------------------------------------------------------
     def expanded(self, entity_id: str) -> bool:
@@ -439,7 +499,10 @@ def explore(
     ``edge_budget`` relationships have been fetched. Finally, the targets
     reached that ``expand_ends`` accepts (where a path may go on to an
     introducer) are expanded, and the degrees of the entities where the two
-    sides met are fetched: a round trip each."""
+    sides met are fetched: a round trip each, unless the store gave them on the
+    way. A store that can (:class:`~renmai.graph.store.Sketches`) sends
+    sketches: :func:`best_paths` reads the records of the paths it returns
+    whole (:meth:`LocalGraph.complete`)."""
     ours, theirs = sides(graph, frontier_cap)
     for depth in range(1, max_hops + 1):
         if not (ours.frontier and theirs.frontier) or graph.fetched > edge_budget:
@@ -472,7 +535,7 @@ def advance(
     """One level of ``side``: fetch its frontier's relationships (with ``last``,
     only those to what the ``other`` side reached: one round trip), score what
     they reach, and make the ``cap`` best of the new entities its frontier."""
-    graph.expand(store, side.frontier, among=list(other.scores) if last else None)
+    graph.expand(store, side.frontier, among=list(other.scores) if last else None, sketch=True)
     found: dict[str, float] = {}
     for here in side.frontier:
         _reach(graph, side, here, found)
@@ -506,20 +569,19 @@ def _expand_ends(
         for t in graph.targets & ours.scores.keys()
         if not graph.expanded(t) and accept(graph.entities[t])
     }
-    graph.expand(store, _top(ends, cap))
+    graph.expand(store, _top(ends, cap), sketch=True)
 
 
 def _note_meeting_degrees(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> None:
-    """Fetch the degrees of the entities where the two sides met.
+    """Note the degrees of the entities where the two sides met (given on
+    the way by a store that sketches, else asked for).
 
     Their relationships to both sides are known already; only the degree (the
     hub factor) is missing. Expanding them read as many relationships as the
     rest of the walk: the home city's towns are there.
     """
     meeting = (ours.scores.keys() & theirs.scores.keys()) - graph.origins - graph.targets
-    unknown = sorted(i for i in meeting if i not in graph.degree)
-    if unknown:
-        graph.note_degrees(store.degrees(unknown))
+    graph.ask_degrees(store, sorted(i for i in meeting if i not in graph.degree))
 
 
 def completion_bounds(graph: LocalGraph, max_hops: int) -> list[dict[str, float]]:
@@ -769,7 +831,8 @@ def best_paths(
     any; otherwise it falls back to a group keyed by its end (at most
     ``groups`` such groups, counted apart). Without ``group``, one group ``""``
     of ``per_group`` paths. Ties are broken by the entity ids along the path,
-    so the answer does not depend on the store's order.
+    so the answer does not depend on the store's order. The paths' entities
+    and relationships are whole records, even where the walk weighed sketches.
     """
     grouping = Grouping(graph, group, groups, per_group, introduce)
     paths = best_first(
@@ -784,4 +847,4 @@ def best_paths(
         if nodes is None:
             break
         grouping.add(nodes)
-    return grouping.result()
+    return graph.complete(grouping.result())
