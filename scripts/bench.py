@@ -130,7 +130,7 @@ MILLION = Config(
     passes=2,
     naive_rows=1000,
     viz_sizes=(),
-    heap="4g",
+    heap="3g",
     pagecache="3g",
     output=None,
     embedded_memory="6g",
@@ -259,16 +259,25 @@ def work_naive(args: Json) -> Json:
     data = Path(args["data"])
     rng = random.Random(args["seed"])
     core = {"type", "from", "to", "key", "since", "until", "sources"}
-    rels = [
+    path = data / "relationships.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        count = sum(1 for _ in fh)
+    # The same sample as of the list of them all, without holding them all (1M).
+    chosen = rng.sample(range(count), min(args["rows"], count))
+    wanted = set(chosen)
+    picked: dict[int, Json] = {}
+    for number, record in enumerate(_records(path)):
+        if number in wanted:
+            picked[number] = record
+    sample = [
         Relationship.model_validate(
             {
                 **{k: v for k, v in r.items() if k in core},
                 "properties": {k: v for k, v in r.items() if k not in core},
             }
         )
-        for r in _records(data / "relationships.jsonl")
+        for r in (picked[i] for i in chosen)
     ]
-    sample = rng.sample(rels, min(args["rows"], len(rels)))
     ends = {end for rel in sample for end in rel.ends}
     entities = [_entity_of(r) for r in _records(data / "entities.jsonl") if r["id"] in ends]
     entities = rng.sample(entities, len(entities))[: max(args["rows"], 1)]
