@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from test_queries_support import ent, load_reference, reference_in_neo4j, rel, write
+from query_graphs import ent, load_reference, reference_in_neo4j, rel, write
 
 from renmai.cli import cli
 from renmai.graph.sqlite_store import SqliteStore

@@ -2,7 +2,7 @@
 independent oracle, on both stores.
 
 The oracle lays the documented step factors over a networkx graph
-(tests/test_queries_support.oracle_digraph) and lets networkx find the paths:
+(tests/query_graphs.oracle_digraph) and lets networkx find the paths:
 Dijkstra for the best path, ``shortest_path_length`` for reachability and
 fewest hops, and ``all_simple_paths`` for every path within a hop limit.
 """
@@ -14,7 +14,7 @@ import random
 
 import networkx as nx
 import pytest
-from test_queries_support import brute_force_paths, oracle_digraph, random_graph, write
+from query_graphs import brute_force_paths, oracle_digraph, random_graph, write
 
 from renmai.graph.store import Store
 from renmai.queries import connect, lookup, path

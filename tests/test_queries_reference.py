@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_queries_support import load_reference, reference_in_neo4j
+from query_graphs import load_reference, reference_in_neo4j
 
 from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store

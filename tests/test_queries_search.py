@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_queries_support import ent, rel, write
+from query_graphs import ent, rel, write
 
 from renmai.graph.store import Store
 from renmai.queries import describe, lookup, search

@@ -1,12 +1,12 @@
 """The walking rules of connect, path, neighbors and common on a small hand-made
-graph (tests/test_queries_support.small_world), on both stores."""
+graph (tests/query_graphs.small_world), on both stores."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from test_queries_support import ent, rel, small_world, write
+from query_graphs import ent, rel, small_world, write
 
 from renmai.cli.render.paths import affiliation_text
 from renmai.graph.model import Entity, Relationship

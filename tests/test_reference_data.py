@@ -5,7 +5,7 @@ holds its ISO code and every GeoNames id is a town of that name in that country.
 from __future__ import annotations
 
 import pytest
-from test_queries_support import load_reference
+from query_graphs import load_reference
 
 from renmai.graph.gazetteer import open_gazetteer
 from renmai.graph.model import Source
