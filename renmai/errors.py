@@ -4,11 +4,34 @@ The CLI prints such an error as it is, without a traceback, and exits with
 its ``exit_code``. Anything else that escapes is a bug and keeps its traceback.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 
 class RenmaiError(Exception):
     """An error with a message written for the user."""
 
     exit_code = 1
+
+    def worded_for(self, flag: Callable[[str], str]) -> str:
+        """The message with every parameter it names called by ``flag(param)``:
+        the CLI says its flags (``--max-hops``) where the library says
+        ``max_hops``. An error that names no parameter is its own message."""
+        return str(self)
+
+
+def word_param(message: str, param: str | None, name: str | None = None) -> str:
+    """``message`` with its ``{param}`` placeholder replaced by ``name`` (by
+    default the parameter's own name). Replaced literally, never formatted:
+    messages quote user data, which may hold braces.
+
+    >>> word_param("or give {param}", "kind", "--kind"), word_param("no param", None)
+    ('or give --kind', 'no param')
+    """
+    if param is None:
+        return message
+    return message.replace("{param}", param if name is None else name)
 
 
 class ParameterError(RenmaiError):
@@ -31,4 +54,7 @@ class ParameterError(RenmaiError):
 
     def worded(self, name: str) -> str:
         """The message, with the parameter called ``name``."""
-        return self.message.replace("{param}", name)
+        return word_param(self.message, self.param, name)
+
+    def worded_for(self, flag: Callable[[str], str]) -> str:
+        return self.worded(flag(self.param))

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fixtures.loader_helpers import BASE, base_store, new_store, write
 from openpyxl import Workbook
 
+from renmai.cli import cli
 from renmai.graph.model import Source
 from renmai.loaders import LoadError, LoadOptions, load, validate
 
@@ -127,6 +129,11 @@ def test_gbk_csv_is_detected(tmp_path: Path) -> None:
     assert association.name == "澳门中山青年协会"
     assert association.properties == {"category": "youth", "country": "china"}
     assert any("GB18030" in str(w) for w in report.warnings)
+    assert "give encoding if the text looks wrong" in str(report.warnings[0])
+    # The library names its parameter; the command says its flag.
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "g.db"), "load", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "give --encoding if the text looks wrong" in result.output
 
 
 def test_encoding_option(tmp_path: Path) -> None:

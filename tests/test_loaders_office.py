@@ -264,8 +264,12 @@ def test_a_file_that_held_rows_and_made_nothing_fails(places: Store, tmp_path: P
     assert messages(caught.value) == [
         f"{path}: 1 row, nothing loaded: {path}[Sheet]!1:1: skipped: cannot tell what this "
         "table holds: add a kind column (entities) or type, from and to columns "
-        "(relationships), name it after a kind, or give --kind"
+        "(relationships), name it after a kind, or give kind"
     ]
+    # The library names its parameter; the command says its flag.
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "g.db"), "load", str(path)])
+    assert result.exit_code == 1
+    assert "name it after a kind, or give --kind" in result.output
 
 
 def test_the_command_says_what_it_took_and_fails_on_nothing(tmp_path: Path) -> None:

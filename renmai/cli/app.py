@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from renmai import __version__
 from renmai.cli.commands import COMMANDS
 from renmai.cli.options import store_options
 from renmai.cli.output import terminal_text
-from renmai.errors import ParameterError, RenmaiError
+from renmai.errors import RenmaiError
 
 if TYPE_CHECKING:
     from renmai.graph.store import Store
@@ -124,20 +125,24 @@ class RenmaiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RenmaiError as exc:
-            message = str(exc)
-            if isinstance(exc, ParameterError):
-                message = exc.worded(self._flag(ctx, exc.param))
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            message = exc.worded_for(flag_namer(command))
             click.echo(f"Error: {terminal_text(message)}", err=True)
             sys.exit(exc.exit_code)
 
-    def _flag(self, ctx: click.Context, param: str) -> str:
-        """The flag of the running command that sets the library's ``param``:
-        an option's Python name is the parameter it is passed to."""
-        command = self.get_command(ctx, ctx.invoked_subcommand or "")
+
+def flag_namer(command: click.Command | None) -> Callable[[str], str]:
+    """How ``command`` calls a library parameter: by the flag of the option
+    whose Python name it is (an option's name is the parameter it is passed
+    to); a parameter it has no option for keeps its own name."""
+
+    def flag(param: str) -> str:
         for option in command.params if command else ():
             if option.name == param and isinstance(option, click.Option):
                 return max(option.opts, key=len)
         return param
+
+    return flag
 
 
 @click.group(cls=RenmaiGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ import click
 
 from renmai.cli.app import AppContext
 from renmai.cli.options import file_option
+from renmai.errors import RenmaiError
 
 if TYPE_CHECKING:
     from renmai.graph.store import Store
@@ -42,7 +43,10 @@ def demo(ctx: click.Context, store_path: Path | None, data: Path | None) -> None
     assert app is not None
     if store_path is not None:
         app.store_path, app.neo4j_uri = store_path, None
-    folder = data or reference_data()
+    try:
+        folder = data or reference_data()
+    except RenmaiError as exc:
+        raise RenmaiError(f"{exc}, or give --data") from None
     report = load(app.store, [folder], progress=progress_bar)
     s = report.summary
     click.echo(

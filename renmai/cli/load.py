@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from renmai.cli.app import AppContext, pass_app
+from renmai.cli.app import AppContext, flag_namer, pass_app
 from renmai.cli.lists import list_load_options, list_options, report_lists
 from renmai.cli.output import render_table, terminal_text
 
@@ -161,9 +161,10 @@ def _report(report: LoadReport, verbose: bool, *, headline: str) -> None:
         click.echo(render_table(rows, ["records", "kind", "created", "updated", "unchanged"]))
     shown = report.warnings if verbose else report.warnings[:WARNINGS_SHOWN]
     if shown:
+        flag = flag_namer(click.get_current_context().command)
         click.echo(f"\nWarnings ({len(report.warnings)}):", err=True)
         for warning in shown:
-            click.echo(terminal_text(f"  {warning}"), err=True)
+            click.echo(terminal_text(f"  {warning.worded_for(flag)}"), err=True)
         if len(report.warnings) > len(shown):
             more = len(report.warnings) - len(shown)
             click.echo(f"  … and {more} more (--verbose lists them all)", err=True)

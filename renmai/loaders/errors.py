@@ -8,13 +8,13 @@ as Excel writes it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from openpyxl.utils import get_column_letter
 
-from renmai.errors import RenmaiError
+from renmai.errors import RenmaiError, word_param
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +66,41 @@ class LocatedProblem(NamedTuple):
     location: Location
     #: The field, as the file names it; empty for a problem with the whole file.
     field: str
+    #: ``{param}`` in it stands for :attr:`param`, a load option that would help.
     message: str
+    param: str | None = None
 
     def __str__(self) -> str:
+        return self.worded_for(str)
+
+    @property
+    def text(self) -> str:
+        """The message, with the load option it names called by its own name."""
+        return word_param(self.message, self.param)
+
+    def worded_for(self, flag: Callable[[str], str]) -> str:
+        """The problem, with the load option it names called by ``flag``."""
         field = f" {self.field}:" if self.field else ""
-        return f"{self.location}:{field} {self.message}"
+        name = None if self.param is None else flag(self.param)
+        return f"{self.location}:{field} {word_param(self.message, self.param, name)}"
 
 
 class LoadWarning(NamedTuple):
     """Something worth knowing that does not stop a load."""
 
     location: Location | None
+    #: ``{param}`` in it stands for :attr:`param`, a load option that would help.
     message: str
+    param: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
+        return self.worded_for(str)
+
+    def worded_for(self, flag: Callable[[str], str]) -> str:
+        """The warning, with the load option it names called by ``flag``."""
+        name = None if self.param is None else flag(self.param)
+        message = word_param(self.message, self.param, name)
+        return f"{self.location}: {message}" if self.location else message
 
 
 def sorted_problems(problems: Sequence[LocatedProblem]) -> list[LocatedProblem]:
@@ -97,7 +117,10 @@ class LoadError(RenmaiError):
 
     def __init__(self, problems: Sequence[LocatedProblem]) -> None:
         self.problems = sorted_problems(problems)
+        super().__init__(self.worded_for(str))
+
+    def worded_for(self, flag: Callable[[str], str]) -> str:
         files = {p.location.file for p in self.problems}
         in_files = f" in {len(files)} files" if len(files) > 1 else ""
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s){in_files}; nothing written:\n{lines}")
+        lines = "\n".join(f"  {p.worded_for(flag)}" for p in self.problems)
+        return f"{len(self.problems)} problem(s){in_files}; nothing written:\n{lines}"

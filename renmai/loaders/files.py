@@ -174,7 +174,7 @@ def decode(data: bytes, where: Location, encoding: str | None) -> tuple[str, Loa
     except UnicodeDecodeError:
         raise FileProblem(_undecodable(data, where, first, "UTF-8 or GB18030")) from None
     return text, LoadWarning(
-        where, "not UTF-8: read as GB18030 (GBK); give --encoding if the text looks wrong"
+        where, "not UTF-8: read as GB18030 (GBK); give {param} if the text looks wrong", "encoding"
     )
 
 
@@ -187,7 +187,8 @@ def _undecodable(
         where.at_line(line),
         "",
         f"cannot read the text: byte 0x{byte} is not {tried}; save the file as UTF-8 "
-        "or give --encoding",
+        "or give {param}",
+        "encoding",
     )
 
 

@@ -285,11 +285,16 @@ def _nothing_made(file: SourceFile, reading: Reading) -> list[LocatedProblem]:
     rows = reading.rows or len(reading.records)
     if not rows:
         return []
-    why = "; ".join(f"{w.location}: {w.message}" for w in reading.skipped) or (
-        "every row is blank where it matters"
+    # The reasons keep the load option they name (one problem names one), so
+    # that a caller can still word it: the CLI says its flag.
+    params = {w.param for w in reading.skipped if w.param is not None}
+    param = params.pop() if len(params) == 1 else None
+    why = "; ".join(
+        w.worded_for(lambda name: "{param}" if name == param else name) for w in reading.skipped
     )
     noun = "row" if rows == 1 else "rows"
-    return [LocatedProblem(file.location, "", f"{rows} {noun}, nothing loaded: {why}")]
+    message = f"{rows} {noun}, nothing loaded: {why or 'every row is blank where it matters'}"
+    return [LocatedProblem(file.location, "", message, param)]
 
 
 def _interrupted(error: InterruptedWrite) -> InterruptedWrite:

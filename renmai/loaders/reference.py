@@ -15,6 +15,6 @@ def reference_data() -> Path:
     if not folder.is_dir():
         raise RenmaiError(
             f"the reference data is not here ({folder}): it ships with the repository, "
-            "so run renmai from a clone (pip install -e .), or give --data"
+            "so run renmai from a clone (pip install -e .)"
         )
     return folder

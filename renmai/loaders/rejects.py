@@ -39,7 +39,7 @@ class Rejected:
 
     @property
     def because(self) -> str:
-        return "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in self.problems)
+        return "; ".join(f"{p.field}: {p.text}" if p.field else p.text for p in self.problems)
 
 
 def _row(location: Location) -> tuple[str, str | None, int | None]:

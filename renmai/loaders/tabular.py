@@ -248,12 +248,13 @@ def _table(
     if not says_what:
         message = (
             "cannot tell what this table holds: add a kind column (entities) or type, from "
-            "and to columns (relationships), name it after a kind, or give --kind"
+            "and to columns (relationships), name it after a kind, or give {param}"
         )
+        at_header = locate(header_row, None)
         if skippable:
-            reading.skipped.append(LoadWarning(locate(header_row, None), f"skipped: {message}"))
+            reading.skipped.append(LoadWarning(at_header, f"skipped: {message}", "kind"))
         else:
-            reading.problems.append(LocatedProblem(locate(header_row, None), "", message))
+            reading.problems.append(LocatedProblem(at_header, "", message, "kind"))
         return
     for row, cells in body:
         values: dict[str, Any] = {}
