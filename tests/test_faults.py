@@ -191,7 +191,11 @@ def test_neo4j_killed_mid_load_says_how_far_it_got_and_the_same_load_completes(
     )
     assert found, error
     written, total = int(found.group(1)), int(found.group(2))
-    assert total == 3 * PEOPLE and 0 < written < total
+    assert total == 3 * PEOPLE and written < total
+    # The kill can land while the first batch is committing (the server has made
+    # it visible, the client has not heard back): then none is confirmed yet,
+    # and the message says the batch being committed may be written.
+    assert written > 0 or "during a commit" in error, error
     # If the driver retried (for 30 s), one note said so, once.
     assert stderr.count("Note: Neo4j:") <= 1
 

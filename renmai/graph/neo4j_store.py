@@ -346,7 +346,9 @@ class Neo4jStore:
         except neo4j_errors.IncompleteCommit:
             reason = "it broke during a commit, so the batch being committed may be written too"
             raise ConnectionLost(
-                f"lost the connection to Neo4j at {self.uri}: {reason}", reason=reason
+                f"lost the connection to Neo4j at {self.uri}: {reason}",
+                reason=reason,
+                during_commit=True,
             ) from None
         except neo4j_errors.ServiceUnavailable as exc:
             reason = self._words(exc)
@@ -519,7 +521,10 @@ class Neo4jStore:
                 self._write_plan(plan, stored, tally)
                 return plan.summary
             except StoreError as exc:
-                if tally.total is None or not tally.written:
+                # A batch whose commit the failure cut off may be written: the
+                # write is then interrupted even before a batch was confirmed.
+                maybe_written = isinstance(exc, ConnectionLost) and exc.during_commit
+                if tally.total is None or not (tally.written or maybe_written):
                     raise  # failed while planning or in the first batch: nothing written
                 if isinstance(exc, ConnectionLost):
                     what, reason = f"connection to Neo4j at {self.uri} lost", exc.reason

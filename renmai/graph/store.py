@@ -30,10 +30,12 @@ class StoreError(RenmaiError):
 class ConnectionLost(StoreError):
     """The store's server cannot be reached, or stopped answering."""
 
-    def __init__(self, message: str, *, reason: str = "") -> None:
+    def __init__(self, message: str, *, reason: str = "", during_commit: bool = False) -> None:
         super().__init__(message)
         #: What the driver said, e.g. "[Errno 111] Connection refused".
         self.reason = reason
+        #: It broke while a transaction was committing: that one may be written.
+        self.during_commit = during_commit
 
 
 class InterruptedWrite(StoreError):
