@@ -39,6 +39,7 @@ from renmai.graph.store import (
     Direction,
     InterruptedWrite,
     Neighbor,
+    OneAtATime,
     Progress,
     ReadOnlyRefused,
     Sketch,
@@ -273,7 +274,7 @@ def _lucene_query(text: str) -> str:
     return " OR ".join(parts)
 
 
-class Neo4jStore:
+class Neo4jStore(OneAtATime):
     """The store protocol on a Neo4j server. See the module docstring."""
 
     def __init__(
@@ -740,15 +741,6 @@ class Neo4jStore:
             )
             found.update((e.id, e) for e in (entity_from_node(r["n"]) for r in rows))
         return [found[i] for i in sorted(found)]
-
-    def neighbors(
-        self,
-        entity_id: str,
-        *,
-        direction: Direction = "both",
-        types: Collection[str] | None = None,
-    ) -> list[Neighbor]:
-        return self.neighbors_many([entity_id], direction=direction, types=types).get(entity_id, [])
 
     def neighbors_many(
         self,

@@ -43,6 +43,7 @@ from renmai.graph.store import (
     Counts,
     Direction,
     Neighbor,
+    OneAtATime,
     Progress,
     StoreError,
     WriteSummary,
@@ -155,7 +156,7 @@ def _fuzzy_lengths(length: int) -> tuple[int, int]:
     return (length * 7) // 13, -(-(length * 13) // 7)
 
 
-class SqliteStore:
+class SqliteStore(OneAtATime):
     """A store in one local SQLite file. See the module docstring for its guarantees."""
 
     def __init__(self, path: Path | str, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
@@ -643,15 +644,6 @@ class SqliteStore:
                 )
             ]
         return close
-
-    def neighbors(
-        self,
-        entity_id: str,
-        *,
-        direction: Direction = "both",
-        types: Collection[str] | None = None,
-    ) -> list[Neighbor]:
-        return self.neighbors_many([entity_id], direction=direction, types=types).get(entity_id, [])
 
     def neighbors_many(
         self,

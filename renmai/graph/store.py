@@ -175,6 +175,31 @@ def sketch_neighbors(
     return Sketch(store.neighbors_many(entity_ids, among=among))
 
 
+class _ReadsFrontiers(Protocol):
+    def neighbors_many(
+        self,
+        entity_ids: Collection[str],
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+        among: Collection[str] | None = None,
+    ) -> dict[str, list[Neighbor]]: ...
+
+
+class OneAtATime:
+    """:meth:`Store.neighbors` as one entity's :meth:`Store.neighbors_many`,
+    for stores that read a whole frontier at once and one entity the same way."""
+
+    def neighbors(
+        self: _ReadsFrontiers,
+        entity_id: str,
+        *,
+        direction: Direction = "both",
+        types: Collection[str] | None = None,
+    ) -> list[Neighbor]:
+        return self.neighbors_many([entity_id], direction=direction, types=types).get(entity_id, [])
+
+
 class Store(Protocol):
     """A graph of entities and relationships that can be read and written."""
 
