@@ -18,8 +18,9 @@ first use, so ``import renmai`` itself stays cheap (the CLI starts from it).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from renmai.lazy import export_lazily
 
 __version__ = "0.1.0"
 
@@ -56,7 +57,7 @@ _EXPORTS = {
     "LoadOptions": "renmai.loaders.load",
 }
 
-if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
+if TYPE_CHECKING:  # what type checkers and editors see; at run time, LazyPackage
     from renmai.graph.connect import open_store
     from renmai.graph.model import Entity, Relationship, Source
     from renmai.graph.sample import sample_store
@@ -102,15 +103,4 @@ __all__ = [
     "stale_contacts",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'renmai' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # asked once: the next lookup is a plain global
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+export_lazily(__name__)

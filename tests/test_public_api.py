@@ -33,7 +33,7 @@ def test_import_renmai_loads_nothing_else() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('renmai', 'pydantic', 'networkx'))))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['renmai']"
+    assert out.stdout.strip() == "['renmai', 'renmai.lazy']"
 
 
 def test_open_store_and_ask(tmp_path: Path) -> None:

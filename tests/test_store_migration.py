@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from fixtures.loader_helpers import BASE, snapshot
 from renmai.cli import cli
 from renmai.graph.connect import default_store_path, open_store
 from renmai.graph.migration import open_file_store
+from renmai.graph.names import pinyin_key
 from renmai.graph.sqlite_store import SqliteStore
 from renmai.graph.store import Store, StoreError
 from renmai.loaders import load
@@ -201,3 +203,29 @@ def test_the_history_a_json_store_kept_comes_along(tmp_path: Path) -> None:
     # Indexed by entity like every later change: the visitor's add and delete.
     assert [r.command for r in store.history("visitor")] == ["add", "delete"]
     assert store.get("visitor") is None
+
+
+def test_a_database_of_the_first_name_keys_gets_its_pinyin_table(tmp_path: Path) -> None:
+    # Stores written before the pinyin table existed say names version 1: on
+    # first open their keys are made again, and the table filled.
+    path = tmp_path / "graph.db"
+    store = SqliteStore(path)
+    load(store, [BASE])
+    store.close()
+    db = sqlite3.connect(path)
+    keys = sorted(db.execute("SELECT key, entity FROM name_keys"))
+    with db:
+        db.execute("DROP TABLE pinyin")
+        db.execute("UPDATE meta SET value = 1 WHERE name = 'names'")
+    db.close()
+    store = SqliteStore(path)
+    hits = [(h.entity.id, h.score, h.how) for h in search(store, "中山")]
+    store.close()
+    db = sqlite3.connect(path)
+    assert sorted(db.execute("SELECT key, entity FROM name_keys")) == keys
+    kept = dict(db.execute("SELECT text, key FROM pinyin"))
+    db.close()
+    assert kept and all(kept[text] == pinyin_key(text) for text in kept)
+    assert hits and hits == [
+        (h.entity.id, h.score, h.how) for h in search(open_store(path), "中山")
+    ]

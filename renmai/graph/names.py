@@ -15,13 +15,14 @@ True
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-import zhconv
 
 if TYPE_CHECKING:
     from pypinyin.core import Pinyin
@@ -43,7 +44,27 @@ def to_simplified(text: str) -> str:
     # a text without one is its own conversion, and most names are Latin.
     if not text or max(text) < _CJK_START:
         return text
-    return str(zhconv.convert(text, "zh-hans"))
+    return str(_zhconv().convert(text, "zh-hans"))
+
+
+@cache
+def _zhconv() -> ModuleType:
+    """zhconv, imported on first use, and without ``pkg_resources``.
+
+    zhconv finds its table through ``pkg_resources`` when that module imports
+    (setuptools' whole vendored world: 0.05–0.1 s of a command's start), and
+    opens the same file beside its own module when it does not. Marking
+    ``pkg_resources`` as missing while zhconv imports (an entry of ``None`` in
+    ``sys.modules`` makes an import fail) takes the cheap road.
+    """
+    hide = "pkg_resources" not in sys.modules
+    if hide:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        return importlib.import_module("zhconv")
+    finally:
+        if hide:
+            del sys.modules["pkg_resources"]
 
 
 @lru_cache(maxsize=_CACHE)
@@ -62,6 +83,18 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
+#: Pinyin keys this function gave before, kept by a store for the names it
+#: holds (:func:`keep_pinyin`): its own results, so one read from here is the
+#: answer it would compute, without loading pypinyin's dictionaries.
+_KEPT: dict[str, str] = {}
+
+
+def keep_pinyin(pairs: Iterable[tuple[str, str]]) -> None:
+    """Remember ``(text, pinyin_key(text))`` pairs computed earlier (by the same
+    version of pypinyin and of these rules: the store that kept them checks)."""
+    _KEPT.update(pairs)
+
+
 @lru_cache(maxsize=_CACHE)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text``, as a name key.
@@ -74,6 +107,9 @@ def pinyin_key(text: str) -> str:
     >>> pinyin_key("中山")
     'zhongshan'
     """
+    kept = _KEPT.get(text)
+    if kept is not None:
+        return kept
     return name_key("".join(_word_pinyin(w) for w in _pinyin().seg(to_simplified(text))))
 
 

@@ -26,6 +26,8 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -36,7 +38,7 @@ from renmai.graph.bulk import paused_gc
 from renmai.graph.dates import latest
 from renmai.graph.history import Change, ChangeRecord, Deletions, select
 from renmai.graph.model import Entity, Relationship, RelationshipId, problems_of
-from renmai.graph.names import name_key, name_keys
+from renmai.graph.names import has_han, keep_pinyin, name_key, name_keys, pinyin_key
 from renmai.graph.plan import WritePlan, plan_for
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
@@ -58,8 +60,16 @@ FORMAT = "renmai-graph"
 #: Version of the tables below; a file with another one is refused.
 VERSION = 1
 #: Version of the name-key folding (renmai.graph.names) whose keys the
-#: ``name_keys`` table holds; a file with older keys has them computed again.
-NAMES_VERSION = 1
+#: ``name_keys`` and ``pinyin`` tables hold; a file with older keys (or keys of
+#: another pypinyin: :func:`names_version`) has them computed again.
+NAMES_VERSION = 2
+#: The pinyin key of every Chinese name the store holds, as
+#: ``renmai.graph.names.pinyin_key`` gave it when the name was written: a search
+#: for a name the store knows (and the scoring of the names it finds) reads
+#: them here instead of loading pypinyin's dictionaries (0.1–0.3 s a process).
+PINYIN_SQL = (
+    "CREATE TABLE IF NOT EXISTS pinyin (text TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;"
+)
 #: How long a writer waits for another one to finish, in seconds.
 LOCK_TIMEOUT = 60.0
 #: Rows per ``executemany`` call, and between two progress reports.
@@ -132,9 +142,18 @@ _RELATIONSHIP_COLUMNS = "r.type, r.from_id, r.to_id, r.key, r.record"
 def _initial_sql() -> str:
     """The tables of an empty store, and its ``meta`` rows."""
     return (
-        f"BEGIN; {SCHEMA_SQL} INSERT INTO meta VALUES ('format', '{FORMAT}'), "
-        f"('version', {VERSION}), ('names', {NAMES_VERSION}), ('generation', 0); COMMIT;"
+        f"BEGIN; {SCHEMA_SQL} {PINYIN_SQL} INSERT INTO meta VALUES "
+        f"('format', '{FORMAT}'), ('version', {VERSION}), ('names', '{names_version()}'), "
+        "('generation', 0); COMMIT;"
     )
+
+
+@cache
+def names_version() -> str:
+    """What the stored name keys were made with: these folding rules, and the
+    pypinyin whose readings the pinyin keys are (another release may read a
+    character otherwise)."""
+    return f"{NAMES_VERSION}/pypinyin-{metadata.version('pypinyin')}"
 
 
 def _ids(values: Collection[str]) -> str:
@@ -308,16 +327,18 @@ class SqliteStore(OneAtATime):
             raise StoreError(
                 f"store {self.path} has version {meta.get('version')}, expected {VERSION}"
             )
-        if meta.get("names") != NAMES_VERSION:
+        if meta.get("names") != names_version():
             self._recompute_keys()
 
     def _recompute_keys(self) -> None:
-        """Name keys again for every entity (the folding rules changed)."""
+        """Name keys again for every entity (the folding rules or pypinyin changed)."""
         with self._writing():
+            self._db.execute(PINYIN_SQL)
             self._db.execute("DELETE FROM name_keys")
+            self._db.execute("DELETE FROM pinyin")
             for (record,) in self._db.execute("SELECT record FROM entities").fetchall():
                 self._put_keys([self._entity(record)])
-            self._db.execute("UPDATE meta SET value = ? WHERE name = 'names'", (NAMES_VERSION,))
+            self._db.execute("UPDATE meta SET value = ? WHERE name = 'names'", (names_version(),))
 
     def _way_out(self) -> str:
         """What to do about a store file that cannot be read."""
@@ -584,6 +605,18 @@ class SqliteStore(OneAtATime):
             "INSERT OR IGNORE INTO name_keys (key, entity) VALUES (?, ?)",
             [(key, e.id) for e in entities for key in e.keys],
         )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO pinyin (text, key) VALUES (?, ?)",
+            [(name, pinyin_key(name)) for e in entities for name in e.all_names if has_han(name)],
+        )
+
+    @staticmethod
+    def _kept_pinyin(db: sqlite3.Connection, texts: Collection[str]) -> None:
+        """Hand the pinyin keys the store holds for ``texts`` to :func:`keep_pinyin`."""
+        wanted = [t for t in texts if has_han(t)]
+        if wanted:
+            rows = db.execute(f"SELECT text, key FROM pinyin WHERE text IN {_IDS}", (_ids(wanted),))
+            keep_pinyin(rows)
 
     # -- protocol: reads ---------------------------------------------------------
     def get(self, entity_id: str) -> Entity | None:
@@ -604,8 +637,9 @@ class SqliteStore(OneAtATime):
     def search_candidates(
         self, text: str, kind: str | None = None, limit: int = 50
     ) -> list[Entity]:
-        wanted = name_keys([text])
         with self._reading() as db:
+            self._kept_pinyin(db, [text])
+            wanted = name_keys([text])
             ids: set[str] = set()
             for w in wanted:
                 # A key that holds the text, or that the text holds.
@@ -618,6 +652,8 @@ class SqliteStore(OneAtATime):
                     rows = db.execute("SELECT entity FROM name_keys WHERE key = ?", (key,))
                     ids.update(i for (i,) in rows)
             found = self._fetch_entities(db, sorted(ids))
+            # The caller scores these by their names' pinyin (queries.search.match).
+            self._kept_pinyin(db, {n for e in found.values() for n in e.all_names})
         return [e for e in found.values() if kind is None or e.kind == kind]
 
     @staticmethod

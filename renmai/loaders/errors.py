@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from openpyxl.utils import get_column_letter
-
 from renmai.errors import RenmaiError, word_param
 
 
@@ -37,6 +35,9 @@ class Location:
                 return where
             if self.column is None:
                 return f"{where}!{self.row}:{self.row}"
+            # Imported here: openpyxl costs a CSV or JSON load a tenth of a second.
+            from openpyxl.utils import get_column_letter
+
             return f"{where}!{get_column_letter(self.column)}{self.row}"
         return self.file if self.line is None else f"{self.file}:{self.line}"
 

@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from pypinyin import lazy_pinyin
-
 from renmai.graph.names import to_simplified
 
 #: Ids are meant to be typed: long names are cut at a word boundary.
@@ -24,6 +22,10 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by ``-``: pinyin for Chinese characters,
     accents dropped (Atlético → atletico)."""
+    # Imported here: its dictionaries take a tenth of a second to load, and a
+    # load whose rows all carry ids never makes one.
+    from pypinyin import lazy_pinyin
+
     words = lazy_pinyin(to_simplified(unicodedata.normalize("NFKC", text)))
     ascii_text = unicodedata.normalize("NFKD", "-".join(words)).encode("ascii", "ignore").decode()
     result = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")

@@ -16,10 +16,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
 from renmai.loaders.errors import LoadWarning, LocatedProblem, Location
 from renmai.loaders.files import (
     FileProblem,
@@ -36,17 +32,10 @@ from renmai.loaders.records import RawRecord, Section, as_text, is_blank
 Locate = Callable[[int, int | None], Location]
 Row = tuple[int, Sequence[Any]]
 
-#: What a workbook that cannot be opened raises: a truncated or renamed file
-#: is a bad zip, a damaged one fails inside openpyxl's XML parsing.
-_BAD_WORKBOOK = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    OSError,
-    ValueError,
-    ParseError,
-    EOFError,
-)
+#: What a workbook that cannot be opened raises (besides openpyxl's own
+#: InvalidFileException): a truncated or renamed file is a bad zip, a damaged
+#: one fails inside openpyxl's XML parsing.
+_BAD_WORKBOOK = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, EOFError)
 
 
 def read_csv(file: SourceFile, options: ReadOptions) -> Reading:
@@ -80,11 +69,17 @@ def read_csv(file: SourceFile, options: ReadOptions) -> Reading:
 
 
 def read_xlsx(file: SourceFile, options: ReadOptions) -> Reading:
+    # Imported here: openpyxl takes a tenth of a second to import, which a
+    # load of CSV or JSON files never needs.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    bad = (*_BAD_WORKBOOK, InvalidFileException)
     reading = Reading()
     problem = "not a readable Excel workbook (.xlsx): {}; is it complete?"
     try:
         workbook = openpyxl.load_workbook(file.path, read_only=True, data_only=True)
-    except _BAD_WORKBOOK as exc:
+    except bad as exc:
         reading.problems.append(LocatedProblem(file.location, "", problem.format(exc)))
         return reading
     try:
@@ -107,7 +102,7 @@ def read_xlsx(file: SourceFile, options: ReadOptions) -> Reading:
             sheets = sheets[:1]
         for number, sheet in sheets:
             _read_sheet(reading, file, options, number, sheet)
-    except _BAD_WORKBOOK as exc:
+    except bad as exc:
         reading.problems.append(LocatedProblem(file.location, "", problem.format(exc)))
     finally:
         workbook.close()
@@ -117,6 +112,8 @@ def read_xlsx(file: SourceFile, options: ReadOptions) -> Reading:
 def _read_sheet(
     reading: Reading, file: SourceFile, options: ReadOptions, number: int, sheet: Any
 ) -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
     if isinstance(sheet, ReadOnlyWorksheet):
         # Some programs write wrong sizes into a workbook; read what is there.
         sheet.reset_dimensions()
