@@ -72,6 +72,8 @@ def test_a_search_for_a_name_the_store_holds_reads_its_pinyin_from_the_store(
     imported = imported_by("--store", str(store), "search", "中山", "--json")
     assert "rapidfuzz" in imported  # it did search
     assert not imported & {"pypinyin", "pkg_resources", "openpyxl", "networkx"}
+    # Resolving a question's target reads it the same way.
+    assert "pypinyin" not in imported_by("--store", str(store), "connect", "以色列")
 
     def answer() -> str:
         return renmai("--store", str(store), "search", "中山", "--json").stdout

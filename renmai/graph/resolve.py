@@ -330,12 +330,15 @@ def _by_key(
     if not key:
         return [], []
     han = has_han(text)
-    cross_key = pinyin_key(text) if han else key
-    cross_keys_of = latin_keys if han else pinyin_keys
     pool: dict[str, Entity] = {}
     if store is not None:
-        hits = store.find(text) + (store.find(cross_key) if han else [])
-        pool.update((e.id, e) for e in hits)
+        pool.update((e.id, e) for e in store.find(text))
+    # Only now: a store that holds the text as a name knows its pinyin
+    # (SqliteStore keeps it), which spares loading pypinyin.
+    cross_key = pinyin_key(text) if han else key
+    cross_keys_of = latin_keys if han else pinyin_keys
+    if store is not None and han:
+        pool.update((e.id, e) for e in store.find(cross_key))
     if batch is not None:
         hits = batch.with_key(key, "declared")
         hits += batch.with_key(cross_key, "latin" if han else "pinyin")

@@ -632,6 +632,8 @@ class SqliteStore(OneAtATime):
                 "SELECT entity FROM name_keys WHERE key = ? ORDER BY entity", (name_key(name),)
             )
             found = self._fetch_entities(db, [i for (i,) in rows])
+            # A resolver asks for the name's pinyin next (graph.resolve._by_key).
+            self._kept_pinyin(db, [name])
         return [e for e in found.values() if kind is None or e.kind == kind]
 
     def search_candidates(
