@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,28 @@ def neo4j_store(neo4j_target: Neo4jTarget) -> Iterator[Store]:
 def embedded_store(tmp_path: Path) -> Store:
     """An embedded store in a fresh file."""
     return SqliteStore(tmp_path / "graph.db")
+
+
+@pytest.fixture
+def reopen(request: pytest.FixtureRequest) -> Iterator[Callable[[Store], Store]]:
+    """Another open store on the graph of the one given: what another process sees."""
+    opened: list[Store] = []
+
+    def another(store: Store) -> Store:
+        if isinstance(store, SqliteStore):
+            opened.append(SqliteStore(store.path))
+        else:
+            from renmai.graph.neo4j_store import Neo4jStore
+
+            target: Neo4jTarget = request.getfixturevalue("neo4j_target")
+            opened.append(
+                Neo4jStore(target.uri, username=target.username, password=target.password)
+            )
+        return opened[-1]
+
+    yield another
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture(params=["embedded", "neo4j"])

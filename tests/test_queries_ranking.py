@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -148,8 +148,9 @@ def test_bad_weights_files_say_what_is_wrong(tmp_path: Path, text: str, message:
         load_weights(tmp_path / "missing.yaml")
 
 
-def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "g.db")
+def test_newest_date_and_ranker_are_kept_until_the_store_changes(
+    store: Store, reopen: Callable[[Store], Store]
+) -> None:
     store.write(
         [Entity(id="a", kind="Person", name="甲"), Entity(id="b", kind="Person", name="乙")],
         [Relationship(type="KNOWS", from_id="a", to_id="b", since="2010")],
@@ -163,14 +164,16 @@ def test_newest_date_and_ranker_are_kept_until_the_store_changes(tmp_path: Path)
     assert store.newest_date() == "2013"
     assert ranker_for(store).reference_date == "2013"
 
-    # A write by another process (another open store on the same file) counts too.
-    other = SqliteStore(tmp_path / "g.db")
+    # A write by another process (another open store on the same graph) counts
+    # too, though it changes no count.
+    other = reopen(store)
     other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2014")])
     assert store.newest_date() == "2014"
     kept = ranker_for(store)
     assert ranker_for(store) is kept
     other.write([], [Relationship(type="KNOWS", from_id="a", to_id="b", until="2015")])
     assert ranker_for(store) is not kept
+    assert ranker_for(store).reference_date == "2015"
 
 
 def test_a_store_that_knows_its_newest_date_is_asked(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from renmai.graph.store import (
     IntegrityError,
     Neighbor,
     Store,
+    Versioned,
     delete_entity,
     delete_relationship,
     sketch_neighbors,
@@ -208,6 +210,85 @@ def test_sketches_carry_what_a_walk_weighs(loaded: Store) -> None:
             ]
         # Degrees given on the way are the degrees.
         assert sketch.degrees == loaded.degrees(sketch.degrees)
+
+
+def test_version_changes_when_the_graph_does(
+    loaded: Store, reopen: Callable[[Store], Store]
+) -> None:
+    assert isinstance(loaded, Versioned)
+    other = reopen(loaded)
+    assert isinstance(other, Versioned)
+    first = loaded.version
+    assert loaded.version == first
+    assert other.version == first
+    loaded.write([Entity(id="expo", kind="Event", name="博览会")], [])
+    written = loaded.version
+    assert written != first
+    assert other.version == written
+    # Another writer's edit that changes no count.
+    edit = Relationship(type="SUPPORTED", from_id="zhongshan", to_id="hk-zs-youth", since="2016")
+    assert other.write([], [edit]).changed
+    assert loaded.version != written
+
+
+@pytest.mark.neo4j
+def test_neo4j_version_sees_records_added_past_renmai(
+    neo4j_store: Store, neo4j_target: Any
+) -> None:
+    assert isinstance(neo4j_store, Versioned)
+    neo4j_store.write(_entities(), _relationships())
+    before = neo4j_store.version
+    auth = (neo4j_target.username, neo4j_target.password)
+    with GraphDatabase.driver(neo4j_target.uri, auth=auth) as driver:
+        driver.execute_query(
+            "MATCH (a:Entity {id: 'zhongshan'}), (b:Entity {id: 'canada'}) "
+            "CREATE (a)-[:SUPPORTED {key: '', sources: '[]'}]->(b)"
+        )
+    assert neo4j_store.version != before
+
+
+@pytest.mark.neo4j
+def test_neo4j_keeps_sketches_of_hubs_until_the_graph_changes(
+    neo4j_store: Store,
+    neo4j_target: Any,
+    reopen: Callable[[Store], Store],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from renmai.graph import neo4j_store as module
+
+    monkeypatch.setattr(module, "KEPT_DEGREE", 2)  # zhongshan has three relationships
+
+    def weighed(store: Store, entity_id: str) -> list[tuple[object, ...]]:
+        return [_weighed(n) for n in store.neighbors(entity_id)]
+
+    neo4j_store.write(_entities(), _relationships())
+    # Nothing is kept before the graph has a version (a question reads it
+    # first; so does isinstance with the protocol, below).
+    unversioned = sketch_neighbors(neo4j_store, ["zhongshan"])
+    assert (
+        sketch_neighbors(neo4j_store, ["zhongshan"]).neighbors["zhongshan"]
+        is not (unversioned.neighbors["zhongshan"])
+    )
+    assert isinstance(neo4j_store, Versioned)
+    first = sketch_neighbors(neo4j_store, ["zhongshan", "wong"])
+    again = sketch_neighbors(neo4j_store, ["zhongshan", "wong"])
+    assert again.neighbors["zhongshan"] is first.neighbors["zhongshan"]  # kept
+    assert again.neighbors["wong"] is not first.neighbors["wong"]  # one relationship: read
+    assert again.degrees == first.degrees
+    # Written by another process, then past renmai: read again each time.
+    reopen(neo4j_store).write(
+        [], [Relationship(type="SUPPORTED", from_id="zhongshan", to_id="canada", since="2016")]
+    )
+    assert neo4j_store.version
+    later = sketch_neighbors(neo4j_store, ["zhongshan"])
+    assert [_weighed(n) for n in later.neighbors["zhongshan"]] == weighed(neo4j_store, "zhongshan")
+    assert len(later.neighbors["zhongshan"]) == 4
+    auth = (neo4j_target.username, neo4j_target.password)
+    with GraphDatabase.driver(neo4j_target.uri, auth=auth) as driver:
+        driver.execute_query("MATCH (:Entity {id: 'zhongshan'})-[r:SUPPORTED]->() DELETE r")
+    last = sketch_neighbors(neo4j_store, ["zhongshan"])
+    assert [_weighed(n) for n in last.neighbors["zhongshan"]] == weighed(neo4j_store, "zhongshan")
+    assert len(last.neighbors["zhongshan"]) == 2
 
 
 def test_homes(loaded: Store) -> None:

@@ -12,8 +12,10 @@ unchanged. The driver's managed transactions retry transient errors.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
+import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -24,7 +26,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node
 
-from renmai.graph.bulk import paused_gc
+from renmai.graph.bulk import freeze_kept, paused_gc
 from renmai.graph.credentials import SCHEMES, redact, split_uri
 from renmai.graph.dates import latest
 from renmai.graph.driver_text import one_line
@@ -58,9 +60,20 @@ Statement = tuple[str, Sequence[dict[str, Any]]]
 #: 10,000 3.3 s.
 BATCH_SIZE = 10_000
 FULLTEXT_INDEX = "renmai_names"
-#: The label of the node on which the database keeps what renmai derived from
-#: the whole graph (the newest date); not an entity, never returned.
+#: The label of the node on which the database keeps the graph's version token
+#: and what renmai derived from the whole graph (the newest date): every renmai
+#: write deletes it in its transaction (:meth:`Neo4jStore.version`); not an
+#: entity, never returned.
 _CACHE = "RenmaiCache"
+#: A sketched neighbourhood is kept between questions, for the version of the
+#: graph it was read at, when its entity has at least this many relationships:
+#: the hubs walks expand again and again (the home office's 5,000 at 100k
+#: entities; 53 entities with 86,000 relationships there), not the long tail
+#: each question reads once.
+KEPT_DEGREE = 500
+#: Relationships kept at most in those neighbourhoods (the least recently
+#: used dropped first): about 50 MB of sketches.
+KEPT_RELATIONSHIPS = 100_000
 #: How long a managed transaction is retried after a retryable failure, in
 #: seconds (the driver's default).
 MAX_RETRY_TIME = 30.0
@@ -199,16 +212,30 @@ def _change_from_node(props: dict[str, Any]) -> ChangeRecord:
 
 #: Every property that dates evidence on some kind (a sketch carries them).
 _EVIDENCE_FIELDS = tuple(sorted({f for k in SCHEMA.entity_kinds for f in k.evidence}))
+# The graph's version as one row: the token of the kept node, if the entity and
+# relationship counts it was made at still hold (both read off the count store:
+# no scan), with the newest date kept beside it, if gathered.
+_VERSION_PART = (
+    "CALL { MATCH (n:Entity) RETURN count(n) AS nodes } "
+    "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+    f"CALL {{ OPTIONAL MATCH (c:{_CACHE}) RETURN c ORDER BY c.token LIMIT 1 }} "
+    "WITH *, c.nodes = nodes AND c.rels = rels AS holds "
+)
+_VERSION_QUERY = (
+    _VERSION_PART + "RETURN CASE WHEN holds THEN c.token END AS token, "
+    "CASE WHEN holds THEN c.gathered END AS gathered, c.newest AS newest"
+)
 # The relationships of each entity asked about, and each entity at their other
 # ends once, with its degree (read off the node's counts: no relationship is
-# loaded for it).
+# loaded for it); then the graph's version, read in the same transaction.
 _SKETCH_QUERY = (
     "UNWIND $ids AS id MATCH (n:Entity {id: id}) "
     "OPTIONAL MATCH (n)-[r]-(m:Entity) WHERE $among IS NULL OR m.id IN $among "
     "WITH collect([id, type(r), startNode(r) = n, m.id, r.key, r.since, r.until, r.sources]) "
     "AS rows, collect(DISTINCT m) AS ms "
-    "RETURN rows, [m IN ms | [m.id, m.kind, m.home, [f IN $fields | m[f]], "
-    "COUNT { (m)--() }]] AS ends"
+    + _VERSION_PART
+    + "RETURN rows, [m IN ms | [m.id, m.kind, m.home, [f IN $fields | m[f]], "
+    "COUNT { (m)--() }]] AS ends, CASE WHEN holds THEN c.token END AS token"
 )
 
 
@@ -297,8 +324,18 @@ class Neo4jStore(OneAtATime):
         self._secrets = (password,)
         self.database = database
         self.batch_size = batch_size
-        #: (:meth:`newest_date`,) once asked for after this store last wrote.
+        #: (:meth:`newest_date`,) once asked for after this store last wrote
+        #: (where the database keeps no version token: a user who may only read).
         self._newest: tuple[str | None] | None = None
+        #: (version token, :meth:`newest_date`) of the last version it was asked at.
+        self._dated: tuple[str, str | None] | None = None
+        #: Sketched neighbourhoods of hubs, by id (:data:`KEPT_DEGREE`), with
+        #: the degrees of their far ends, valid for the version token ``_kept_at``.
+        self._kept: dict[str, tuple[list[Neighbor], dict[str, int]]] = {}
+        self._kept_at: str | None = None
+        self._kept_size = 0
+        #: The versions handed out where the database keeps no token: each one new.
+        self._unversioned = itertools.count(-1, -1)
         scheme = split.uri.partition("://")[0].lower()
         if scheme not in SCHEMES:
             raise StoreError(
@@ -642,53 +679,96 @@ class Neo4jStore(OneAtATime):
         )
         return [entity_from_node(r["n"]) for r in rows]
 
-    def newest_date(self) -> str | None:
-        """See :meth:`Store.newest_date`: distinct dates gathered on the server
-        (fetching every relationship took 150 s at 500k), kept until this store
-        writes. A write by another client is not seen: open the store again.
+    @property
+    def version(self) -> int:
+        """See :class:`~renmai.graph.store.Versioned`: one query, the count
+        store's and one node's values, no scan.
 
-        The database keeps the answer too, on a node of its own, with the
-        numbers of entities and relationships it was gathered at: renmai's
-        writes delete it, and a count that differs (records added or deleted
-        in Neo4j Browser) makes it gathered again, so that the scan (seconds at
-        500k relationships) is paid once per change of the graph, not by every
-        process. A date edited by hand outside renmai is not noticed until the
-        next write through renmai (or pin ``reference_date`` in the weights)."""
-        if self._newest is None:
-            self._newest = (self._kept_newest_date(),)
-        return self._newest[0]
+        The database keeps a random token on a node of its own, with the
+        numbers of entities and relationships it was made at; every renmai
+        write deletes the node in its own transaction, and the first reader
+        after it makes a new one (in a transaction of its own, before it reads
+        anything it keeps under the token). The version is the token while
+        those counts hold: records added or deleted past renmai (Neo4j
+        Browser) change it too. What it cannot see is a property edited past
+        renmai that changes no count: that is seen at the next renmai write.
+        A user who may only read, on a database that keeps no token yet, gets
+        a new version every time (nothing is kept)."""
+        token = self._token()
+        return next(self._unversioned) if token is None else uuid.UUID(token).int
 
-    def _kept_newest_date(self) -> str | None:
-        # Both counts come from the database's count store: no scan.
-        rows = self._read_rows(
-            "CALL { MATCH (n:Entity) RETURN count(n) AS nodes } "
-            "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
-            f"OPTIONAL MATCH (m:{_CACHE}) "
-            "RETURN nodes, rels, m.nodes = nodes AND m.rels = rels AS kept, m.newest AS newest"
-        )
-        row = rows[0]
-        if row["kept"]:
-            return None if row["newest"] is None else str(row["newest"])
-        newest = self._gather_dates()
+    def _token(self, row: dict[str, Any] | None = None) -> str | None:
+        """The version token (``row``: the version query's, if read already);
+        None where none is kept and none can be made."""
+        if row is None:
+            row = self._read_rows(_VERSION_QUERY)[0]
+        if row["token"] is not None:
+            return str(row["token"])
 
-        def keep(tx: ManagedTransaction) -> None:
-            tx.run(
-                f"MATCH (m:{_CACHE}) DELETE m "
-                f"WITH count(*) AS gone CREATE (:{_CACHE} "
-                "{newest: $newest, nodes: $nodes, rels: $rels})",
-                newest=newest,
-                nodes=row["nodes"],
-                rels=row["rels"],
-            ).consume()
+        def make(tx: ManagedTransaction) -> str:
+            record = tx.run(
+                f"MATCH (c:{_CACHE}) DELETE c WITH count(*) AS gone "
+                "CALL { MATCH (n:Entity) RETURN count(n) AS nodes } "
+                "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+                f"CREATE (c:{_CACHE} {{token: randomUUID(), nodes: nodes, rels: rels}}) "
+                "RETURN c.token AS token"
+            ).single()
+            assert record is not None
+            return str(record["token"])
 
-        # Only a convenience: a user who may only read still gets the answer.
+        # Not through _write: making the token changes no entity.
         with contextlib.suppress(StoreError):
 
-            def run() -> None:
+            def run() -> str:
                 with self._driver.session(database=self.database) as session:
-                    session.execute_write(keep)
+                    return session.execute_write(make)
 
-            self._call(run)
+            return self._call(run)
+        return None
+
+    def newest_date(self) -> str | None:
+        """See :meth:`Store.newest_date`: distinct dates gathered on the server
+        (fetching every relationship took 150 s at 500k), kept for the
+        graph's :attr:`version`.
+
+        The database keeps the answer too, beside the version token, so that
+        the scan (seconds at 500k relationships) is paid once per change of
+        the graph, not by every process. A date edited by hand outside renmai
+        is not noticed until the next write through renmai (or pin
+        ``reference_date`` in the weights). Where the database keeps no token
+        (a user who may only read), the answer is kept until this store
+        writes; a write by another client is then not seen."""
+        row = self._read_rows(_VERSION_QUERY)[0]
+        token = self._token(row)
+        if token is None:
+            if self._newest is None:
+                self._newest = (self._gather_dates(),)
+            return self._newest[0]
+        if self._dated is not None and self._dated[0] == token:
+            return self._dated[1]
+        if row["token"] == token and row["gathered"]:
+            newest = None if row["newest"] is None else str(row["newest"])
+        else:
+            # Gathered after the token was made: a write since then deleted it.
+            newest = self._gather_dates()
+
+            def keep(tx: ManagedTransaction) -> None:
+                tx.run(
+                    f"MATCH (c:{_CACHE} {{token: $token}}) "
+                    "SET c.newest = $newest, c.gathered = true",
+                    token=token,
+                    newest=newest,
+                ).consume()
+
+            # Only a convenience: a user who may only read still gets the answer.
+            with contextlib.suppress(StoreError):
+
+                def run() -> None:
+                    with self._driver.session(database=self.database) as session:
+                        session.execute_write(keep)
+
+                self._call(run)
+        self._dated = (token, newest)
         return newest
 
     def _gather_dates(self) -> str | None:
@@ -798,18 +878,52 @@ class Neo4jStore(OneAtATime):
         """See :class:`~renmai.graph.store.Sketches`: a few values per
         relationship and per entity at the other end, with that entity's
         degree, in one round trip. (Whole records cost the client ~100 µs
-        each to decode and validate: three quarters of a question's time.)"""
+        each to decode and validate: three quarters of a question's time.)
+
+        The whole neighbourhoods of hubs (:data:`KEPT_DEGREE`) are kept for
+        the graph's :attr:`version`, which the same query reads: while the
+        graph is unchanged, a walk that expands the home office again reads
+        none of its thousands of relationships. (Nothing is kept while the
+        graph has no version token: reading :attr:`version`, as every
+        question does first, makes one.) The lists given are shared with what
+        is kept: not to be changed."""
+        ids = sorted(set(entity_ids))
+        # Taken out and put back last when used: the least recently used go first.
+        kept = {} if among is not None else {i: self._kept.pop(i) for i in ids if i in self._kept}
+        self._kept.update(kept)
+        found, degrees, tokens = self._sketches([i for i in ids if i not in kept], among)
+        if tokens[-1] is None or tokens[-1] != self._kept_at:
+            self._forget_kept(tokens[-1])
+            if kept:  # kept for an earlier version of the graph: read again
+                more, more_degrees, more_tokens = self._sketches(list(kept), among)
+                found.update(more)
+                degrees.update(more_degrees)
+                tokens += more_tokens
+                kept = {}
+                self._forget_kept(tokens[-1])
+        for entity_id, (neighbors, far) in kept.items():
+            found[entity_id] = neighbors
+            degrees.update(far)
+        if among is None and tokens[-1] is not None and len(set(tokens)) == 1:
+            self._keep({i: ns for i, ns in found.items() if i not in kept}, degrees)
+        return Sketch({i: found[i] for i in ids if i in found}, degrees)
+
+    def _sketches(
+        self, ids: Sequence[str], among: Collection[str] | None
+    ) -> tuple[dict[str, list[Neighbor]], dict[str, int], list[str | None]]:
+        """The sketched neighbourhoods of ``ids``, the far ends' degrees, and
+        the version token each round trip read (one, with no ids)."""
         found: dict[str, list[Neighbor]] = {}
         degrees: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(entity_ids)), self.batch_size):
+        tokens: list[str | None] = []
+        for chunk in _chunks(ids, self.batch_size) if ids else [ids]:
             result = self._read_rows(
                 _SKETCH_QUERY,
-                ids=chunk,
+                ids=list(chunk),
                 among=None if among is None else list(among),
                 fields=list(_EVIDENCE_FIELDS),
             )
-            if not result:
-                continue
+            tokens.append(result[0]["token"])
             ends: dict[str, Entity] = {}
             for end_id, kind, home, values, degree in result[0]["ends"]:
                 ends[end_id] = _sketch_entity(end_id, kind, home, values)
@@ -829,7 +943,27 @@ class Neo4jStore(OneAtATime):
             i: sorted(ns, key=lambda n: (n.relationship.identity, not n.outgoing))
             for i, ns in found.items()
         }
-        return Sketch(neighbors_of, degrees)
+        return neighbors_of, degrees, tokens
+
+    def _forget_kept(self, token: str | None) -> None:
+        """Drop the kept neighbourhoods unless they are of version ``token``."""
+        if token is None or token != self._kept_at:
+            self._kept, self._kept_size = {}, 0
+            self._kept_at = token
+
+    def _keep(self, found: dict[str, list[Neighbor]], degrees: dict[str, int]) -> None:
+        """Keep the neighbourhoods of hubs among ``found`` (read at ``_kept_at``),
+        dropping the least recently used beyond :data:`KEPT_RELATIONSHIPS`."""
+        hubs = {i: ns for i, ns in found.items() if KEPT_DEGREE <= len(ns) <= KEPT_RELATIONSHIPS}
+        for entity_id, neighbors in hubs.items():
+            far = {n.entity.id: degrees[n.entity.id] for n in neighbors}
+            self._kept[entity_id] = (neighbors, far)
+            self._kept_size += len(neighbors)
+            while self._kept_size > KEPT_RELATIONSHIPS:
+                oldest = next(iter(self._kept))
+                self._kept_size -= len(self._kept.pop(oldest)[0])
+        if hubs:
+            freeze_kept()
 
     def degrees(self, entity_ids: Collection[str]) -> dict[str, int]:
         found: dict[str, int] = {}

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from renmai.graph.dates import year_of
 from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Store, Versioned
+from renmai.graph.store import Store
 from renmai.queries.weights import RankingWeights
 
 
@@ -169,6 +169,14 @@ def reference_date(store: Store, weights: RankingWeights) -> str | None:
     return weights.reference_date or store.newest_date()
 
 
+def _version(store: Store) -> int | None:
+    """The store's :attr:`~renmai.graph.store.Versioned.version`, read once, or
+    None when it has none. (``isinstance`` with the protocol reads the property
+    to see that it is there: on Neo4j, one round trip more.)"""
+    version = getattr(store, "version", None)
+    return version if isinstance(version, int) else None
+
+
 def ranker_for(store: Store, weights: RankingWeights | None = None) -> Ranker:
     """A :class:`Ranker` for ``store`` with ``weights`` (default: the defaults).
 
@@ -178,9 +186,9 @@ def ranker_for(store: Store, weights: RankingWeights | None = None) -> Ranker:
     relationships first.
     """
     weights = weights or RankingWeights()
-    if not isinstance(store, Versioned):
+    version = _version(store)
+    if version is None:
         return Ranker(weights, reference_date(store, weights))
-    version = store.version
     key = weights.model_dump_json()
     with contextlib.suppress(KeyError):
         held, held_key, ranker = _RANKERS[store]
