@@ -171,11 +171,16 @@ def entity_summary(entity: Entity) -> dict[str, Any]:
 WalkRule = Callable[["LocalGraph", Relationship, str, str], bool]
 
 
+#: Kinds of relationship that may be geographic containment: any other kind is
+#: walked without looking at its ends (most of them, thousands a question).
+_CONTAINMENT = SCHEMA.containment_kinds
+
+
 def path_rule(graph: LocalGraph, rel: Relationship, u: str, v: str) -> bool:
     """The walking rule of paths from origins to targets (see the module doc):
     anything but geographic containment, which only leads up into the place
     asked about as the last step, or down from an origin into its own places."""
-    if not is_geographic(rel, graph.entities.get(rel.to_id)):
+    if rel.type not in _CONTAINMENT or not is_geographic(rel, graph.entities.get(rel.to_id)):
         return True
     if rel.from_id == u and v in graph.targets and v in graph.places_asked:
         return True  # upward into the place asked about: the last step
@@ -241,29 +246,33 @@ class LocalGraph:
             self.degree[entity_id] = len(neighbors)
             self._expanded.add(entity_id)
         self.fetched += len(neighbors)
-        adj, entities, sorted_ = self._adj, self.entities, self._sorted
+        adj, entities, sorted_, expanded = self._adj, self.entities, self._sorted, self._expanded
         mine = adj.setdefault(entity_id, {})
         sorted_.pop(entity_id, None)
         # Runs once per relationship fetched, tens of thousands a query.
         for rel, entity, outgoing in neighbors:
             other = entity.id
+            if other in expanded and other != entity_id:
+                continue  # absorbed with the other end, both ways
             if other not in entities:
                 entities[other] = entity
             rid = rel.identity
             between = mine.get(other)
             if between is None:
-                between = mine[other] = {}
+                mine[other] = {rid: (rel, outgoing)}
             else:
                 # Steps are cached only between entities already joined here.
                 self._forget(entity_id, other)
-            between[rid] = (rel, outgoing)
+                between[rid] = (rel, outgoing)
             theirs = adj.get(other)
             if theirs is None:
-                theirs = adj[other] = {}
-            back = theirs.get(entity_id)
-            if back is None:
-                back = theirs[entity_id] = {}
-            back[rid] = (rel, not outgoing)
+                adj[other] = {entity_id: {rid: (rel, not outgoing)}}
+            else:
+                back = theirs.get(entity_id)
+                if back is None:
+                    theirs[entity_id] = {rid: (rel, not outgoing)}
+                else:
+                    back[rid] = (rel, not outgoing)
             sorted_.pop(other, None)
 
     def _forget(self, u: str, v: str) -> None:
@@ -404,7 +413,9 @@ class LocalGraph:
             best, count = 0.0, 0
             for rid, (rel, _) in self._adj.get(u, {}).get(v, {}).items():
                 if rule(self, rel, u, v):
-                    best = max(best, ranker.strength(rel, a, b, key=rid))
+                    strength = ranker.strength(rel, a, b, key=rid)
+                    if strength > best:
+                        best = strength
                     count += 1
             cached = self._strengths[key] = ranker.combine_best(best, count) if count else 0.0
         return cached
