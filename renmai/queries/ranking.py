@@ -80,6 +80,9 @@ class Ranker:
     #: The latest evidence of an entity (:func:`evidence_dates_of_entity`), by id,
     #: as a fractional year: the home office's agreements are read by every step.
     _evidence: dict[str, float | None] = field(default_factory=dict, repr=False)
+    #: Combined strengths of steps that every walk on this graph weighs alike,
+    #: kept for the walks (:meth:`renmai.queries.walk.LocalGraph.strength`).
+    steps: dict[tuple[str, str, int], float] = field(default_factory=dict, repr=False)
 
     @property
     def reference(self) -> float | None:

@@ -407,17 +407,33 @@ class LocalGraph:
         same number as ``step(u, v).strength``, without building the step."""
         key = (u, v)
         cached = self._strengths.get(key)
-        if cached is None:
-            a, b = self.entities[u], self.entities[v]
-            ranker, rule = self.ranker, self.rule
-            best, count = 0.0, 0
-            for rid, (rel, _) in self._adj.get(u, {}).get(v, {}).items():
-                if rule(self, rel, u, v):
-                    strength = ranker.strength(rel, a, b, key=rid)
-                    if strength > best:
-                        best = strength
-                    count += 1
-            cached = self._strengths[key] = ranker.combine_best(best, count) if count else 0.0
+        if cached is not None:
+            return cached
+        between = self._adj.get(u, {}).get(v, {})
+        ranker, rule = self.ranker, self.rule
+        # Under the rule of paths, a pair joined by no kind that may be
+        # containment is walked whatever the question: its strength is the
+        # ranker's to keep (the same relationships while the graph is the
+        # same, so their number tells a partial fetch from the whole).
+        shared = (u, v, len(between)) if rule is path_rule else None
+        if shared is not None:
+            cached = ranker.steps.get(shared)
+            if cached is not None:
+                self._strengths[key] = cached
+                return cached
+        a, b = self.entities[u], self.entities[v]
+        best, count, plain = 0.0, 0, True
+        for rid, (rel, _) in between.items():
+            if rel.type in _CONTAINMENT:
+                plain = False
+            if rule(self, rel, u, v):
+                strength = ranker.strength(rel, a, b, key=rid)
+                if strength > best:
+                    best = strength
+                count += 1
+        cached = self._strengths[key] = ranker.combine_best(best, count) if count else 0.0
+        if shared is not None and plain:
+            ranker.steps[shared] = cached
         return cached
 
     def factor(self, u: str, v: str) -> float:
