@@ -551,6 +551,10 @@ def _cheaper(store: Store, graph: LocalGraph, ours: Side, theirs: Side) -> tuple
     expands; the cost differs by orders of magnitude: our side starts at the
     home office, with thousands of relationships.
     """
+    # The degrees neither side knows yet, in one round trip for both.
+    waiting = [*ours.frontier, *theirs.frontier]
+    unknown = [i for i in waiting if not graph.expanded(i) and i not in graph.degree]
+    graph.ask_degrees(store, unknown)
     if graph.cost(store, ours.frontier) < graph.cost(store, theirs.frontier):
         return ours, theirs
     return theirs, ours
