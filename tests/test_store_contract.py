@@ -166,6 +166,17 @@ def test_neighbors_many_among_keeps_only_those_ends(loaded: Store) -> None:
     assert len(loaded.neighbors_many(["zhongshan"])["zhongshan"]) == 3
 
 
+def test_neighbors_many_among_a_long_list(loaded: Store) -> None:
+    # As long as a country's members, where a walk's sides meet: read another
+    # way than a few ids are (the embedded store filters instead of probing).
+    among = [f"member-{i:05d}" for i in range(30_000)] + ["burnaby", "china"]
+    many = loaded.neighbors_many(["zhongshan", "wong", "canada"], among=among)
+    assert {n.entity.id for n in many["zhongshan"]} == {"burnaby", "china"}
+    whole = loaded.neighbors_many(["zhongshan", "wong", "canada"])
+    for entity_id, found in many.items():
+        assert found == [n for n in whole[entity_id] if n.entity.id in among]
+
+
 def test_degrees_count_relationships_either_way(loaded: Store) -> None:
     ids = ["zhongshan", "wong", "canada", "burnaby", "nowhere"]
     degrees = loaded.degrees(ids)

@@ -137,6 +137,12 @@ _RELATIONSHIP_UPSERT = (
 #: Ids passed as one JSON array: any number of them, one parameter.
 _IDS = "(SELECT value FROM json_each(?))"
 _RELATIONSHIP_COLUMNS = "r.type, r.from_id, r.to_id, r.key, r.record"
+#: Pairs (entity asked about, end in ``among``) that a filtered read looks up
+#: one by one in the index of both ends at most. SQLite cannot tell how long
+#: the two id lists are and probes every pair: 150 entities among a country's
+#: 18,000 members were 2.7 million probes (0.4 s). Beyond this the entities'
+#: relationships are read by one end and filtered by the other.
+PAIR_PROBES = 50_000
 
 
 def _initial_sql() -> str:
@@ -739,7 +745,9 @@ class SqliteStore(OneAtATime):
             query = f"SELECT {_RELATIONSHIP_COLUMNS} FROM relationships AS r WHERE {here} IN {_IDS}"
             params = [_ids(entity_ids)]
             if among is not None:
-                query += f" AND {there} IN {_IDS}"
+                # ``+`` keeps SQLite from probing the index for every pair.
+                pairs = len(entity_ids) * len(among) <= PAIR_PROBES
+                query += f" AND {'' if pairs else '+'}{there} IN {_IDS}"
                 params.append(_ids(among))
             if types is not None:
                 query += f" AND type IN {_IDS}"
