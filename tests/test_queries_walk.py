@@ -22,7 +22,9 @@ from renmai.queries import (
     path,
 )
 from renmai.queries.arrows import path_text
+from renmai.queries.network import GraphView
 from renmai.queries.ranking import Ranker, ranker_for
+from renmai.queries.targets import MEMBER_CAP, place_members
 from renmai.queries.walk import (
     LocalGraph,
     WalkRule,
@@ -242,6 +244,29 @@ def test_connect_subgraph_marks_origins_targets_and_the_best_path(world: Store) 
     assert any(r.type == "LOCATED_IN" and r.to_id == "israel" for r in sub.relationships.values())
     for rid in sub.relationships:
         assert rid.from_id in sub.entities and rid.to_id in sub.entities
+
+
+@pytest.mark.parametrize("cap", [MEMBER_CAP, 4])
+def test_a_place_sent_as_sketches_has_the_members_of_whole_records(world: Store, cap: int) -> None:
+    # The store sends sketches (InwardSketches); a graph held in memory gives
+    # whole records: the same members, in the same order, taken in by the
+    # same relationships, and the store's members are its whole records.
+    israel = lookup(world, "以色列")
+    sketched = place_members(world, israel, cap=cap)
+    whole = place_members(GraphView(world.to_networkx()), israel, cap=cap)
+    assert sketched.sketches is not None and whole.sketches is None
+    assert list(sketched.members) == list(whole.members) == list(sketched.sketches)
+    assert len(sketched.members) == min(cap, len(whole.members))
+    assert sketched.members["icfa"] == world.get("icfa")
+    assert dict(sketched.members.items()) == whole.members
+    assert dict(sketched.via.items()) == whole.via
+    assert "nowhere" not in sketched.members
+    with pytest.raises(KeyError):
+        sketched.members["nowhere"]
+    # Without the origins: the rest is left as it was.
+    fewer = sketched.without(["icfa", "fao"])
+    assert list(fewer.members) == [i for i in whole.members if i != "icfa"]
+    assert "icfa" not in fewer.via and fewer.sketches is not None and "icfa" not in fewer.sketches
 
 
 def test_parallel_relationships_strengthen_a_step(embedded_store: Store) -> None:

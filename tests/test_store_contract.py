@@ -12,6 +12,7 @@ from renmai.graph.model import Entity, Relationship, RelationshipId, Source
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
     IntegrityError,
+    InwardSketches,
     Neighbor,
     Store,
     Versioned,
@@ -187,22 +188,24 @@ def test_degrees_count_relationships_either_way(loaded: Store) -> None:
     assert loaded.degrees([]) == {}
 
 
-def _weighed(n: Neighbor) -> tuple[object, ...]:
-    """What a walk reads of a neighbour (see Sketches): all a sketch must carry."""
-    rel, end = n.relationship, n.entity
+def _weighed_end(end: Entity) -> tuple[object, ...]:
+    """What a walk reads of an entity (see Sketches): all a sketch must carry."""
     evidence = {
         f: end.properties[f] for f in SCHEMA.entity_kind(end.kind).evidence if f in end.properties
     }
+    return (end.id, end.kind, end.home, evidence)
+
+
+def _weighed(n: Neighbor) -> tuple[object, ...]:
+    """What a walk reads of a neighbour (see Sketches): all a sketch must carry."""
+    rel = n.relationship
     return (
         rel.identity,
         n.outgoing,
         rel.since,
         rel.until,
         len(rel.sources),
-        end.id,
-        end.kind,
-        end.home,
-        evidence,
+        *_weighed_end(n.entity),
     )
 
 
@@ -221,6 +224,34 @@ def test_sketches_carry_what_a_walk_weighs(loaded: Store) -> None:
             ]
         # Degrees given on the way are the degrees.
         assert sketch.degrees == loaded.degrees(sketch.degrees)
+
+
+def test_inward_sketches_are_what_points_in(loaded: Store) -> None:
+    # An event held in a city (dated: its sketch carries the dates), and a
+    # person taken into two entities by two types.
+    expo = Entity(
+        id="expo", kind="Event", name="博览会", properties={"date": "2015-06", "place": "burnaby"}
+    )
+    went = Relationship(type="PARTICIPATED_IN", from_id="wong", to_id="expo")
+    tie = Relationship(type="ANCESTRAL_HOME", from_id="wong", to_id="zhongshan")
+    loaded.write([expo], [went, tie])
+    assert isinstance(loaded, InwardSketches)
+    ids = ["canada", "burnaby", "china", "zhongshan", "expo", "nowhere"]
+    for types in (["LOCATED_IN"], ["LOCATED_IN", "ANCESTRAL_HOME", "PARTICIPATED_IN"], []):
+        inward = loaded.sketch_inward(ids, types=types)
+        whole = loaded.neighbors_many(ids, direction="in", types=types)
+        assert inward.keys() == whole.keys() == set(ids) - {"nowhere"}
+        for entity_id, found in whole.items():
+            assert [(m.relationship, _weighed_end(m.entity)) for m in inward[entity_id]] == [
+                (n.relationship.identity, _weighed_end(n.entity)) for n in found
+            ]
+    located = loaded.sketch_inward(["burnaby"], types=["LOCATED_IN"])["burnaby"]
+    assert [m.entity.id for m in located] == ["expo"]
+    assert located[0].entity.properties == {"date": "2015-06"}
+    assert [
+        m.entity.id
+        for m in loaded.sketch_inward(["zhongshan"], types=["ANCESTRAL_HOME"])["zhongshan"]
+    ] == ["wong"]
 
 
 def test_version_changes_when_the_graph_does(

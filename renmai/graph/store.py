@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from renmai.errors import RenmaiError
 from renmai.graph.history import Change, ChangeRecord, Deletions
 from renmai.graph.model import Entity, Problem, Relationship, RelationshipId
+from renmai.graph.schema import SCHEMA
 
 if TYPE_CHECKING:  # networkx is imported by what builds a graph, not by every command
     import networkx as nx
@@ -173,6 +174,73 @@ def sketch_neighbors(
     if isinstance(store, Sketches):
         return store.sketch_neighbors(entity_ids, among=among)
     return Sketch(store.neighbors_many(entity_ids, among=among))
+
+
+#: Every property that dates evidence on some kind: a sketched entity carries
+#: those of its kind (:class:`Sketches`).
+EVIDENCE_FIELDS = tuple(sorted({f for k in SCHEMA.entity_kinds for f in k.evidence}))
+
+M = TypeVar("M", Entity, Relationship)
+
+
+def unchecked(model: type[M], values: dict[str, Any]) -> M:
+    """A model holding ``values``, unchecked: what ``model_construct`` makes,
+    without its pass over every field's default (a tenth of a question's time
+    at 100k entities). For sketches only, whose values the store checked when
+    it wrote them."""
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
+
+
+def sketch_entity(entity_id: str, kind: str, home: Any, values: Sequence[Any] = ()) -> Entity:
+    """An entity as a walk weighs it (see :class:`Sketches`) from its id, kind,
+    home flag and the values of :data:`EVIDENCE_FIELDS` (None where it has
+    none; no values: none at all); its other fields are not set, so reading
+    one fails loudly."""
+    properties = {}
+    if values:
+        evidence = SCHEMA.entity_kind(kind).evidence
+        properties = {
+            name: value
+            for name, value in zip(EVIDENCE_FIELDS, values, strict=True)
+            if value is not None and name in evidence
+        }
+    return unchecked(
+        Entity, {"id": entity_id, "kind": kind, "home": bool(home), "properties": properties}
+    )
+
+
+class Member(NamedTuple):
+    """An entity that one relationship takes into another (:class:`InwardSketches`)."""
+
+    #: The relationship's identity; it points from :attr:`entity` to the one asked about.
+    relationship: RelationshipId
+    #: The entity at its start, sketched (:class:`Sketches`).
+    entity: Entity
+
+
+@runtime_checkable
+class InwardSketches(Protocol):
+    """A store that can send what points into entities as a few values each
+    (an optional capability beyond :class:`Store`): what a place's thousands
+    of members are gathered by, a level of containment at a time.
+
+    Per relationship its identity, per entity at its start a sketch (as
+    :class:`Sketches` gives them); the records the answer shows are read
+    whole afterwards (:meth:`Store.get_many`, :meth:`Store.get_relationships`).
+    Without it, :meth:`Store.neighbors_many` gives the same whole.
+    """
+
+    def sketch_inward(
+        self, entity_ids: Collection[str], *, types: Collection[str]
+    ) -> dict[str, list[Member]]:
+        """By entity asked about that exists, the relationships of ``types``
+        that point into it, sorted by identity: one round trip."""
+        ...
 
 
 class _ReadsFrontiers(Protocol):

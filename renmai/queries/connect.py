@@ -269,7 +269,13 @@ def connect(
     # Containment may be the last step into the place asked about, and into
     # nothing else (not into a place that merely mentions a keyword).
     asked = [targets.entity.id] if targets.mode == "place" and targets.entity else []
-    graph = LocalGraph(ranker, {e.id: e for e in starts}, targets.members, places_asked=asked)
+    graph = LocalGraph(
+        ranker,
+        {e.id: e for e in starts},
+        targets.weighed,
+        places_asked=asked,
+        sketched_by=None if targets.sketches is None else store,
+    )
     explore(
         store,
         graph,

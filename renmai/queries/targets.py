@@ -18,16 +18,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from collections.abc import Callable, Collection, ItemsView, Iterable, Iterator, Mapping, ValuesView
+from dataclasses import dataclass, field, replace
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from renmai.errors import RenmaiError
-from renmai.graph.model import Entity, Relationship
+from renmai.graph.model import Entity, Relationship, RelationshipId
 from renmai.graph.names import has_han, to_simplified
 from renmai.graph.resolve import Resolution, describe, resolve
 from renmai.graph.schema import SCHEMA
-from renmai.graph.store import Direction, Neighbor, Store
+from renmai.graph.store import Direction, InwardSketches, Member, Neighbor, Store, StoreError
 from renmai.queries.kinds import is_place
 
 #: Members of a place gathered at most (a country's thousands of members in a
@@ -116,6 +116,71 @@ def lookup(store: Store, text: str, *, kind: str | None = None) -> Entity:
     raise EntityLookupError(message, resolution)
 
 
+H = TypeVar("H")
+R = TypeVar("R")
+
+
+class Records(Mapping[str, R], Generic[H, R]):
+    """Records by id, each read whole from the store when first looked at.
+
+    A place's members are thousands: a question weighs them as sketches and
+    reads whole only the few its answer shows (the containment chains of a
+    page). Ids, ``len`` and ``in`` read nothing; ``values()`` and ``items()``
+    read every record not yet read, in one call of ``read``. ``handles``
+    maps each id to what ``read`` takes (an entity's id, a relationship's
+    identity).
+    """
+
+    def __init__(
+        self,
+        handles: Mapping[str, H],
+        read: Callable[[Collection[H]], Mapping[H, R]],
+        whole: dict[str, R] | None = None,
+    ) -> None:
+        self._handles = handles
+        self._read = read
+        #: The records read so far, by id (shared with :meth:`without`'s copies).
+        self._whole: dict[str, R] = {} if whole is None else whole
+
+    def __getitem__(self, key: str) -> R:
+        if key not in self._handles:
+            raise KeyError(key)
+        self._fill([key])
+        return self._whole[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handles)
+
+    def __len__(self) -> int:
+        return len(self._handles)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._handles
+
+    def values(self) -> ValuesView[R]:
+        self._fill(self._handles)
+        return super().values()
+
+    def items(self) -> ItemsView[str, R]:
+        self._fill(self._handles)
+        return super().items()
+
+    def without(self, drop: Collection[str]) -> Records[H, R]:
+        """These records but ``drop``."""
+        kept = {k: h for k, h in self._handles.items() if k not in drop}
+        return Records(kept, self._read, self._whole)
+
+    def _fill(self, keys: Iterable[str]) -> None:
+        wanted = {self._handles[k]: k for k in keys if k not in self._whole}
+        if not wanted:
+            return
+        found = self._read(list(wanted))
+        if found.keys() != wanted.keys():
+            raise StoreError("the graph changed while the question was being answered; ask again")
+        for handle, key in wanted.items():
+            self._whole[key] = found[handle]
+
+
 @dataclass
 class TargetSet:
     """The entities a question is about, and how they were chosen."""
@@ -126,24 +191,41 @@ class TargetSet:
     text: str
     #: The entity asked about (None for a keyword).
     entity: Entity | None
-    members: dict[str, Entity] = field(default_factory=dict)
+    #: The entities aimed at, by id, as whole records; a place's are read
+    #: from the store when first looked at (:class:`Records`).
+    members: Mapping[str, Entity] = field(default_factory=dict)
     #: For a place's members: the relationship that took each one in (toward
-    #: the place), so that a view can show why it counts.
-    via: dict[str, Relationship] = field(default_factory=dict)
+    #: the place), so that a view can show why it counts; read likewise.
+    via: Mapping[str, Relationship] = field(default_factory=dict)
     #: For a keyword: the words looked for.
     terms: tuple[str, ...] = ()
+    #: The members as a walk weighs them, where the store sent sketches
+    #: (:class:`~renmai.graph.store.InwardSketches`); None: :attr:`members`
+    #: are at hand whole.
+    sketches: Mapping[str, Entity] | None = None
+
+    @property
+    def weighed(self) -> Mapping[str, Entity]:
+        """What a walk weighs the members by: their sketches, else themselves."""
+        return self.members if self.sketches is None else self.sketches
 
     def without(self, ids: Iterable[str]) -> TargetSet:
         """This set without ``ids`` (the origins: we are not our own target)."""
-        drop = set(ids)
-        return TargetSet(
-            self.mode,
-            self.text,
-            self.entity,
-            {i: e for i, e in self.members.items() if i not in drop},
-            {i: r for i, r in self.via.items() if i not in drop},
-            self.terms,
+        drop = set(ids) & self.members.keys()
+        if not drop:
+            return self
+        return replace(
+            self,
+            members=_without(self.members, drop),
+            via=_without(self.via, drop),
+            sketches=None if self.sketches is None else _without(self.sketches, drop),
         )
+
+
+def _without(records: Mapping[str, R], drop: Collection[str]) -> Mapping[str, R]:
+    if isinstance(records, Records):
+        return records.without(drop)
+    return {i: r for i, r in records.items() if i not in drop}
 
 
 class NeighborSource(Protocol):
@@ -158,31 +240,76 @@ class NeighborSource(Protocol):
     ) -> dict[str, list[Neighbor]]: ...
 
 
+@runtime_checkable
+class _ReadsWhole(Protocol):
+    """Where the records of sketched members are read whole from."""
+
+    def get_many(self, entity_ids: Collection[str]) -> dict[str, Entity]: ...
+
+    def get_relationships(
+        self, ids: Collection[RelationshipId]
+    ) -> dict[RelationshipId, Relationship]: ...
+
+
+#: One level of containment: by entity of the frontier, what points into it.
+Level = Callable[[list[str]], Mapping[str, list[Member]] | Mapping[str, list[Neighbor]]]
+
+
 def place_members(store: NeighborSource, place: Entity, *, cap: int = MEMBER_CAP) -> TargetSet:
     """The place, what is inside it (containment chains inward), the consulates
     that represent it and the people and associations rooted in it; one round
-    trip per level of containment."""
+    trip per level of containment.
+
+    A store that can (:class:`~renmai.graph.store.InwardSketches`) sends the
+    members as sketches: the set's :attr:`~TargetSet.members` and
+    :attr:`~TargetSet.via` are then read whole where they are looked at."""
+    inward = SCHEMA.containment_kinds | SCHEMA.place_tie_kinds
+    if isinstance(store, InwardSketches) and isinstance(store, _ReadsWhole):
+        sketcher = store
+        members, via = _gather(lambda ids: sketcher.sketch_inward(ids, types=inward), place, cap)
+        identities = {i: m.relationship for i, m in via.items() if isinstance(m, Member)}
+        return TargetSet(
+            "place",
+            place.name,
+            place,
+            Records({i: i for i in members}, store.get_many, {place.id: place}),
+            Records(identities, store.get_relationships),
+            sketches=members,
+        )
+    members, via = _gather(
+        lambda ids: store.neighbors_many(ids, direction="in", types=inward), place, cap
+    )
+    whole = {i: n.relationship for i, n in via.items() if isinstance(n, Neighbor)}
+    return TargetSet("place", place.name, place, members, whole)
+
+
+def _gather(
+    level: Level, place: Entity, cap: int
+) -> tuple[dict[str, Entity], dict[str, Member | Neighbor]]:
+    """The members of ``place`` (at most ``cap``, in the order they are met,
+    a level at a time) and what took each one in."""
     members: dict[str, Entity] = {place.id: place}
-    via: dict[str, Relationship] = {}
+    via: dict[str, Member | Neighbor] = {}
     ties = SCHEMA.place_tie_kinds
-    inward = SCHEMA.containment_kinds | ties
     frontier = [place.id]
     for _ in range(MAX_DEPTH):
         if not frontier or len(members) >= cap:
             break
-        found = store.neighbors_many(frontier, direction="in", types=inward)
+        found = level(frontier)
         next_frontier = []
         for entity_id in frontier:
-            for n in found.get(entity_id, []):
-                other = n.entity
-                if other.id in members or len(members) >= cap:
+            for taken in found.get(entity_id, []):
+                other = taken.entity
+                if other.id in members:
                     continue
+                if len(members) >= cap:
+                    break
                 members[other.id] = other
-                via[other.id] = n.relationship
-                if n.relationship.type not in ties:
+                via[other.id] = taken
+                if taken.relationship.type not in ties:
                     next_frontier.append(other.id)
         frontier = sorted(next_frontier)
-    return TargetSet("place", place.name, place, members, via)
+    return members, via
 
 
 def keyword_terms(text: str) -> tuple[str, ...]:

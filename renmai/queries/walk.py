@@ -211,6 +211,7 @@ class LocalGraph:
         *,
         places_asked: Collection[str] | None = None,
         rule: WalkRule = path_rule,
+        sketched_by: Store | None = None,
     ) -> None:
         self.ranker = ranker
         self.rule = rule
@@ -228,9 +229,10 @@ class LocalGraph:
         #: Degrees a store gave on the way (the far ends of an expansion): what
         #: :meth:`cost` and the meeting of the sides would otherwise ask for.
         self._given: dict[str, int] = {}
-        #: The store that sent sketches (:meth:`expand` with ``sketch``), to
-        #: read the records of the paths whole from (:meth:`complete`).
-        self._sketcher: Store | None = None
+        #: The store that sent sketches (of the targets: ``sketched_by``; or
+        #: :meth:`expand` with ``sketch``), to read the records of the paths
+        #: whole from (:meth:`complete`).
+        self._sketcher: Store | None = sketched_by
         self._adj: dict[str, dict[str, dict[RelationshipId, tuple[Relationship, bool]]]] = {}
         self._steps: dict[tuple[str, str], Step | None] = {}
         self._strengths: dict[tuple[str, str], float] = {}
