@@ -36,6 +36,7 @@ from renmai.graph.names import name_key, name_keys
 from renmai.graph.plan import WritePlan, plan_write
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
+    DATED_KINDS,
     EVIDENCE_FIELDS,
     ConnectionLost,
     Counts,
@@ -948,19 +949,24 @@ class Neo4jStore(OneAtATime):
             return {i: [] for i in self.degrees(entity_ids)}
         # Typed, so that a dense node's other relationships are never touched.
         pattern = "|".join(rel_type(t) for t in sorted(types))
+        # The evidence fields only for the kinds that have them: most members
+        # are people and organizations, and every value costs its decoding.
         query = (
             "UNWIND $ids AS id MATCH (n:Entity {id: id}) "
             f"OPTIONAL MATCH (n)<-[r:{pattern}]-(m:Entity) "
-            "RETURN collect([id, type(r), m.id, r.key, m.kind, m.home, [f IN $fields | m[f]]]) "
-            "AS rows"
+            "RETURN collect([id, type(r), m.id, r.key, m.kind, m.home, "
+            "CASE WHEN m.kind IN $dated THEN [f IN $fields | m[f]] END]) AS rows"
         )
         for chunk in _chunks(sorted(set(entity_ids)), self.batch_size):
-            rows = self._read_rows(query, ids=chunk, fields=list(EVIDENCE_FIELDS))
+            rows = self._read_rows(
+                query, ids=chunk, dated=list(DATED_KINDS), fields=list(EVIDENCE_FIELDS)
+            )
             for entity_id, rtype, other, key, kind, home, values in rows[0]["rows"]:
                 members = found.setdefault(entity_id, [])
                 if rtype is not None:
                     identity = RelationshipId(rtype, other, entity_id, key or "")
-                    members.append(Member(identity, sketch_entity(other, kind, home, values)))
+                    entity = sketch_entity(other, kind, home, values or ())
+                    members.append(Member(identity, entity))
         for members in found.values():
             members.sort(key=lambda m: m.relationship)
         return found

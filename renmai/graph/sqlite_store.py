@@ -42,6 +42,7 @@ from renmai.graph.names import has_han, keep_pinyin, name_key, name_keys, pinyin
 from renmai.graph.plan import WritePlan, plan_for
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import (
+    DATED_KINDS,
     EVIDENCE_FIELDS,
     Counts,
     Direction,
@@ -146,8 +147,6 @@ _RELATIONSHIP_COLUMNS = "r.type, r.from_id, r.to_id, r.key, r.record"
 #: 18,000 members were 2.7 million probes (0.4 s). Beyond this the entities'
 #: relationships are read by one end and filtered by the other.
 PAIR_PROBES = 50_000
-#: The kinds whose properties date evidence (a sketch carries those).
-_DATED_KINDS = sorted(k.name for k in SCHEMA.entity_kinds if k.evidence)
 
 
 def _initial_sql() -> str:
@@ -800,7 +799,7 @@ class SqliteStore(OneAtATime):
                 "FROM relationships AS r LEFT JOIN entities AS e ON e.id = r.from_id "
                 f"WHERE r.to_id IN {_IDS} AND +r.type IN {_IDS} "
                 "ORDER BY r.to_id, r.type, r.from_id, r.key",
-                (_ids(_DATED_KINDS), asked, _ids(types)),
+                (_ids(DATED_KINDS), asked, _ids(types)),
             )
             # Runs once per member, 20,000 for a country.
             for to_id, rtype, from_id, key, kind, home, properties in rows:

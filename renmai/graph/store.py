@@ -179,6 +179,8 @@ def sketch_neighbors(
 #: Every property that dates evidence on some kind: a sketched entity carries
 #: those of its kind (:class:`Sketches`).
 EVIDENCE_FIELDS = tuple(sorted({f for k in SCHEMA.entity_kinds for f in k.evidence}))
+#: The kinds that have such properties.
+DATED_KINDS = tuple(sorted(k.name for k in SCHEMA.entity_kinds if k.evidence))
 
 M = TypeVar("M", Entity, Relationship)
 
