@@ -6,7 +6,8 @@ a full pass over everything alive each time the heap grows by a quarter, so
 a bulk build spent about a third of its time in collections that found
 nothing: these objects form no reference cycles and are freed by reference
 counting. :func:`paused_gc` turns the collector off for such a stretch and
-restores it afterwards (nested uses are fine).
+restores it afterwards (nested uses are fine). A graph question pauses it
+too: it builds a hundred thousand short-lived objects.
 
 When the stretch ends normally, what it left alive is moved out of the
 collector's way (``gc.freeze``): otherwise the first collection afterwards
@@ -26,8 +27,14 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run the block with the cyclic garbage collector off; restore it after."""
+def paused_gc(*, freeze: bool = True) -> Iterator[None]:
+    """Run the block with the cyclic garbage collector off; restore it after.
+
+    With ``freeze=False`` nothing is frozen at the end: for a stretch that may
+    leave garbage cycles (a question on Neo4j: the driver leaves a few per
+    query) and builds what it drops soon after. A block inside it that
+    freezes freezes at its own end; the collector stays off until the
+    outermost block ends."""
     was_enabled = gc.isenabled()
     gc.disable()
     finished = False
@@ -35,9 +42,9 @@ def paused_gc() -> Iterator[None]:
         yield
         finished = True
     finally:
+        if finished and freeze:
+            gc.freeze()
         if was_enabled:
-            if finished:
-                gc.freeze()
             gc.enable()
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from renmai.errors import ParameterError, RenmaiError
+from renmai.graph.bulk import paused_gc
 from renmai.graph.model import Entity
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import Neighbor, Store
@@ -260,6 +261,26 @@ def connect(
     """
     if max_hops < 1:
         raise ParameterError("max_hops", "{param} must be at least 1")
+    # A question builds some 10^5 short-lived objects (a country's members
+    # alone are 20,000 sketches) and no cycles of its own: the collector's
+    # passes over them were a third of a question to a country on Neo4j.
+    # Not frozen after: the driver leaves a few cycles per query.
+    with paused_gc(freeze=False):
+        return _connect(
+            store, target, origins, max_hops, limit, paths_per_contact, weights, frontier_cap
+        )
+
+
+def _connect(
+    store: Store,
+    target: str | Entity | TargetSet,
+    origins: Sequence[Entity] | None,
+    max_hops: int,
+    limit: int,
+    paths_per_contact: int,
+    weights: RankingWeights | None,
+    frontier_cap: int,
+) -> Connection:
     starts = start_entities(store, origins)
     targets = target if isinstance(target, TargetSet) else target_set(store, target)
     targets = targets.without(e.id for e in starts)
