@@ -179,3 +179,39 @@ def test_pairs_naming_places_first_make_them_from_the_gazetteer(
     unknown = next(e for e in cities.values() if e.name == "Qzxyville")
     assert unknown.properties == {"country": "turkey"}
     assert "geonames_id" not in unknown.properties
+
+
+def test_office_rows_that_are_places_take_the_gazetteer(places: Store, tmp_path: Path) -> None:
+    """A city or country row of an office's own list that only the gazetteer
+    knows gets its code or GeoNames id, coordinates and country from it, as a
+    place a reference names first does; the row's country restricts the lookup."""
+    cities = tmp_path / "友好城市.csv"
+    cities.write_text(
+        "序号,城市,国家\n1,Portland,美国\n2,Armavir,Russia\n3,Vladivostok,\n4,Qzxyville,Turkey\n",
+        encoding="utf-8",
+    )
+    countries = tmp_path / "国家.csv"
+    countries.write_text("国家\nGeorgia (country)\n", encoding="utf-8")
+    load(places, [cities, countries])
+    by_gid = {e.properties.get("geonames_id"): e for e in places.entities("City")}
+    code_of = {e.id: e.properties.get("iso_code") for e in places.entities("Country")}
+    # Portland given in the US: the US's most populous Portland (Oregon).
+    portland = by_gid[5746545]
+    assert (portland.name, portland.name_en) == ("波特兰", "Portland")
+    assert code_of[portland.properties["country"]] == "US"
+    assert portland.properties["latitude"] == pytest.approx(45.52, abs=0.01)
+    assert portland.sources[0].document == GEONAMES_DOCUMENT
+    # Armavir given in Russia: Russia's, not the graph's Armavir of Armenia.
+    armavir = by_gid[580922]
+    assert armavir.id != "armavir"
+    # No country given: the city's own, from the gazetteer.
+    vladivostok = next(e for e in by_gid.values() if e.name_en == "Vladivostok")
+    assert vladivostok.properties["country"] == armavir.properties["country"] == "russia"
+    # A country row gets its ISO code and status; the row's text is an alias.
+    georgia = next(e for e in places.entities("Country") if e.properties.get("iso_code") == "GE")
+    assert georgia.aliases == ["Georgia (country)"]
+    assert georgia.properties["status"] == "country"
+    # A city the gazetteer does not know is made from the row alone.
+    unknown = next(e for e in places.entities("City") if e.name == "Qzxyville")
+    assert "geonames_id" not in unknown.properties
+    assert unknown.properties == {"country": "turkey"}

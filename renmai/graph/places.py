@@ -128,33 +128,46 @@ def place_entity(
     code or id, a city's coordinates and country (``country_id``), and the
     gazetteer first among its ``sources``."""
     name, name_en = entity_names(place)
-    if isinstance(place, CountryEntry):
-        properties: dict[str, object] = {ISO_FIELD: place.code, STATUS_FIELD: place.status}
-    else:
-        properties = {
-            GEONAMES_FIELD: place.geonames_id,
-            LATITUDE_FIELD: place.latitude,
-            LONGITUDE_FIELD: place.longitude,
-        }
-        country_field = SCHEMA.country_fields.get(city_kind())
-        if country_id and country_field:
-            properties[country_field] = country_id
-    aliases = [named] if named and named.strip() not in (name, name_en) else []
     return Entity(
         id=entity_id,
         kind=kind_of(place),
         name=name,
         name_en=name_en,
-        aliases=aliases,
-        properties=properties,
+        aliases=aliases_for(place, [named] if named else []),
+        properties=place_properties(place, country_id),
         sources=list(dict.fromkeys([place.source, *sources])),
     )
+
+
+def place_properties(place: Place, country_id: str | None = None) -> dict[str, object]:
+    """The fields the gazetteer gives an entity for ``place``: a country's
+    code and status; a city's GeoNames id, coordinates and country
+    (``country_id``, the id of its country's entity)."""
+    if isinstance(place, CountryEntry):
+        return {ISO_FIELD: place.code, STATUS_FIELD: place.status}
+    properties: dict[str, object] = {
+        GEONAMES_FIELD: place.geonames_id,
+        LATITUDE_FIELD: place.latitude,
+        LONGITUDE_FIELD: place.longitude,
+    }
+    country_field = SCHEMA.country_fields.get(city_kind())
+    if country_id and country_field:
+        properties[country_field] = country_id
+    return properties
+
+
+def aliases_for(place: Place, named: Sequence[str]) -> list[str]:
+    """The texts a file ``named`` ``place`` by that are neither of the names
+    an entity made for it gets: its aliases."""
+    own = entity_names(place)
+    return [n for n in dict.fromkeys(t.strip() for t in named) if n and n not in own]
 
 
 __all__ = [
     "GEONAMES_FIELD",
     "ISO_FIELD",
     "Place",
+    "aliases_for",
     "city_kind",
     "code_of",
     "entity_names",
@@ -164,5 +177,6 @@ __all__ = [
     "names_of",
     "part_of_field",
     "place_entity",
+    "place_properties",
     "stored_holding",
 ]

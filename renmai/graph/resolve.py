@@ -694,7 +694,8 @@ def resolve_any(
         result = resolve(store, name, kind=kind, country=country, batch=index, places=places)
         if result.status != "missing":
             return result
-        if not last.text:
+        # A gazetteer place one of the names gives is kept, for a loader to make.
+        if not last.text or (last.place is None and result.place is not None):
             last = result
     return last
 

@@ -264,11 +264,54 @@ class _Builder:
             self._claim(draft, None if match.id in self.index else match)
             self._tally(found, draft, country_text)
             return True
-        draft.id = new_id(draft.name or "", draft.name_en, draft.kind, self._taken)
+        if found.place is not None and self._place_fits(draft, found.place, country):
+            draft.id = self._from_place(draft, found.place)
+            self.batch.names.add("gazetteer", found.text, draft.id)
+        else:
+            draft.id = new_id(draft.name or "", draft.name_en, draft.kind, self._taken)
+            self.batch.names.add("new", draft.name or draft.id, draft.id)
         self.created.add(draft.id)
-        self.batch.names.add("new", draft.name or draft.id, draft.id)
         self._claim(draft, None)
         return True
+
+    def _place_fits(self, draft: EntityDraft, place: places.Place, country: str | None) -> bool:
+        """Whether the gazetteer's ``place`` can be the row's: of its kind and,
+        for a row that gives a country, in that country (a country entity
+        without a code is known by its name to the gazetteer, or not at all)."""
+        if places.kind_of(place) != draft.kind:
+            return False
+        if country is None or not isinstance(place, CityEntry):
+            return True
+        entity = self.index.get(country) or self.store.get(country)
+        if entity is None:
+            return False
+        code = places.field_value(entity, places.ISO_FIELD)
+        if code is None:
+            nation = open_gazetteer().country(entity.name)
+            code = nation.code if nation is not None else None
+        return code == place.country
+
+    def _from_place(self, draft: EntityDraft, place: places.Place) -> str:
+        """A row that is a country or city only the gazetteer knows: the
+        gazetteer is a second source beside the row, and gives what the row
+        does not (names, code or GeoNames id, coordinates, a city's country)
+        — as it does for a place a reference names first (:meth:`_place`)."""
+        name, name_en = places.entity_names(place)
+        entity_id = new_id(name, name_en, draft.kind, self._taken)
+        if draft.name_en is None:
+            draft.name_en = name_en
+        draft.aliases = places.aliases_for(place, [*draft.names])
+        draft.name = name
+        country_id = self._country_of(draft)
+        if country_id is None and isinstance(place, CityEntry):
+            country_id = self._country_entity(place, draft, "name")
+            if country_id is not None:
+                self.countries[id(draft)] = country_id
+        for field_name, value in places.place_properties(place, country_id).items():
+            draft.properties.setdefault(field_name, value)
+        draft.sources = list(dict.fromkeys([place.source, *draft.sources]))
+        self._note_place(draft.kind, name, entity_id, place, draft, "name")
+        return entity_id
 
     def _taken(self, entity_id: str) -> bool:
         return entity_id in self.index or self.store.get(entity_id) is not None
@@ -282,6 +325,10 @@ class _Builder:
         properties = dict(current.properties) if current else {}
         if country := self.countries.get(id(draft)):
             properties[SCHEMA.country_fields[draft.kind]] = country
+        # A place's code or GeoNames id: later rows naming it find this entity.
+        for code_field in (places.ISO_FIELD, places.GEONAMES_FIELD):
+            if code_field in draft.properties:
+                properties[code_field] = draft.properties[code_field]
         # Not validated: the draft is checked in full later; this only has to
         # be findable by id, name and country.
         skeleton = Entity.model_construct(
@@ -531,11 +578,7 @@ class _Builder:
         """A new entity for ``place`` (and for its country, if new too)."""
         country_id = None
         if isinstance(place, CityEntry):
-            nation = open_gazetteer().country_by_code(place.country)
-            if nation is not None:
-                held = holding(self.store, nation, self.index)
-                country = held[0] if held else self._place(nation, None, draft, field_path)
-                country_id = country.id
+            country_id = self._country_entity(place, draft, field_path)
         name, name_en = places.entity_names(place)
         entity = places.place_entity(
             place,
@@ -544,12 +587,31 @@ class _Builder:
             country_id=country_id,
             sources=draft.sources,
         )
-        code = " ".join(places.code_of(place)).replace("_", " ")
-        note = f"new {entity.kind} {entity.name!r} ({entity.id}) from the gazetteer: {code}"
-        self.batch.warnings.append(LoadWarning(draft.where(field_path), note))
+        self._note_place(entity.kind, entity.name, entity.id, place, draft, field_path)
         self.created.add(entity.id)
         self._add(entity, draft.where(field_path))
         return entity
+
+    def _country_entity(self, town: CityEntry, draft: Sourced, field_path: str) -> str | None:
+        """The id of the entity for a GeoNames town's country (made if new)."""
+        nation = open_gazetteer().country_by_code(town.country)
+        if nation is None:
+            return None
+        held = holding(self.store, nation, self.index)
+        return (held[0] if held else self._place(nation, None, draft, field_path)).id
+
+    def _note_place(
+        self,
+        kind: str,
+        name: str,
+        entity_id: str,
+        place: places.Place,
+        draft: Sourced,
+        field_path: str,
+    ) -> None:
+        code = " ".join(places.code_of(place)).replace("_", " ")
+        note = f"new {kind} {name!r} ({entity_id}) from the gazetteer: {code}"
+        self.batch.warnings.append(LoadWarning(draft.where(field_path), note))
 
     def _inner_place(
         self, name: str, named: str, outer_id: str | None, draft: Sourced, field_path: str

@@ -72,7 +72,9 @@ OFFICE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Consulate": {"name": ("领馆名称", "领馆", "领事馆", "总领事馆")},
     "Person": {"name": ("侨领姓名", "人物姓名", "侨领")},
-    "City": {"name": ("城市名称", "友城名称", "友好城市")},
+    # In a list of cities or of countries, 城市 / 国家 is the row's own name.
+    "City": {"name": ("城市名称", "友城名称", "友好城市", "城市")},
+    "Country": {"name": ("国家名称", "国家", "国家/地区")},
 }
 
 #: The relationship a post column makes, person -> the row's entity.
