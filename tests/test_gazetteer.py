@@ -236,3 +236,23 @@ def test_index_is_built_once_atomically_and_named_by_versions(tmp_path: Path) ->
 def test_docstring_examples() -> None:
     result = doctest.testmod(gz)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_city_and_first_level_division(gaz: Gazetteer) -> None:
+    """'Portland, Oregon' is Oregon's Portland, not Maine's (the US's most
+    populous Portland is Oregon's: Maine's proves the division decides)."""
+    assert gaz.divisions("Oregon") == {("US", "OR")}
+    assert gaz.city("Portland, Oregon") == gaz.cities("Portland", "US")[0]
+    maine = gaz.city("Portland, Maine")
+    assert maine is not None and (maine.name, maine.admin1) == ("Portland", "ME")
+    springfield = gaz.city("Springfield, Illinois")
+    assert springfield is not None and springfield.admin1 == "IL"
+    assert springfield != gaz.city("Springfield, Massachusetts")
+    # A division named and no town of that name in it: none, never one elsewhere.
+    assert gaz.cities("Portland", "US") and gaz.city("Portland, Nevada") is None
+    # A division named like a country: its town, else the country's.
+    athens, tbilisi = gaz.city("Athens, Georgia"), gaz.city("Tbilisi, Georgia")
+    assert athens is not None and (athens.country, athens.admin1) == ("US", "GA")
+    assert tbilisi is not None and tbilisi.country == "GE"
+    # Divisions of countries the index does not cover are not guessed at.
+    assert gaz.divisions("British Columbia") == frozenset()

