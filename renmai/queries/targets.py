@@ -291,6 +291,13 @@ def _gather(
     members: dict[str, Entity] = {place.id: place}
     via: dict[str, Member | Neighbor] = {}
     ties = SCHEMA.place_tie_kinds
+    # Only these kinds can have anything in them: the rest (people, events)
+    # are never asked about, a level of a country's thousands saved.
+    containers = {
+        kind
+        for name in SCHEMA.containment_kinds | ties
+        for kind in SCHEMA.relationship_kind(name).to_kinds
+    }
     frontier = [place.id]
     for _ in range(MAX_DEPTH):
         if not frontier or len(members) >= cap:
@@ -306,7 +313,7 @@ def _gather(
                     break
                 members[other.id] = other
                 via[other.id] = taken
-                if taken.relationship.type not in ties:
+                if taken.relationship.type not in ties and other.kind in containers:
                     next_frontier.append(other.id)
         frontier = sorted(next_frontier)
     return members, via
