@@ -89,6 +89,12 @@ def test_write_reports_created_then_unchanged(store: Store) -> None:
     assert not second.changed
 
 
+def test_has_entities_tells_an_empty_store_from_a_loaded_one(store: Store) -> None:
+    assert not store.has_entities()
+    store.write(_entities(), _relationships())
+    assert store.has_entities()
+
+
 def test_loading_twice_changes_no_counts(loaded: Store) -> None:
     before = loaded.counts()
     loaded.write(_entities(), _relationships())

@@ -1012,6 +1012,10 @@ class Neo4jStore(OneAtATime):
             {r["kind"]: r["n"] for r in entity_rows}, {r["type"]: r["n"] for r in rel_rows}
         )
 
+    def has_entities(self) -> bool:
+        rows = self._read_rows("MATCH (n:Entity) RETURN n.id AS id LIMIT 1")
+        return bool(rows)
+
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
         rows = self._read_rows(
             "MATCH (n:Entity) WHERE $kind IS NULL OR n.kind = $kind "

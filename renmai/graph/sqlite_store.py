@@ -887,6 +887,10 @@ class SqliteStore(OneAtATime):
             )
         return Counts(entities, rels)
 
+    def has_entities(self) -> bool:
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM entities LIMIT 1").fetchone() is not None
+
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
         with self._reading() as db:
             rows = db.execute(

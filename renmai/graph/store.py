@@ -380,6 +380,10 @@ class Store(Protocol):
         """Entities by kind and relationships by type."""
         ...
 
+    def has_entities(self) -> bool:
+        """Whether the store holds any entity; cheaper than counts() on a large store."""
+        ...
+
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
         """Every entity (of one kind), in id order."""
         ...

@@ -349,7 +349,7 @@ class _Builder:
 
     def _store_is_empty(self) -> bool:
         if self._store_empty is None:
-            self._store_empty = not any(self.store.counts().entities.values())
+            self._store_empty = not self.store.has_entities()
         return self._store_empty
 
     def _warn_if_known(self, draft: EntityDraft) -> None:
