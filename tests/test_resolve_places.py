@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from renmai.graph.gazetteer import GEONAMES_DOCUMENT, CityEntry, CountryEntry
+from renmai.graph.gazetteer import GEONAMES_DOCUMENT, CityEntry, CountryEntry, open_gazetteer
 from renmai.graph.model import Entity, Source
 from renmai.graph.resolve import Resolution, resolve
 from renmai.graph.store import Store
@@ -228,3 +228,61 @@ def test_city_and_first_level_division(places: Store) -> None:
     assert nevada.status == "missing" and nevada.place is None and nevada.within is None
     tbilisi = resolve(places, "Tbilisi, Georgia", kind="City")
     assert tbilisi.place is not None and tbilisi.place.country == "GE"
+
+
+def test_loads_read_towns_in_first_level_divisions(places: Store, tmp_path: Path) -> None:
+    """'Victoria, British Columbia', 'Perth, Western Australia' and 'Portland,
+    Oregon' load as the town of that division, with a country column or without
+    one, from a pairs list and from an office's list of cities alike; a division
+    named that holds no such town gives a new place, never a same-named town
+    elsewhere."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "city1,country1,city2,country2\n"
+        '"Victoria, British Columbia",Canada,"Perth, Western Australia",\n'
+        '"Portland, Oregon",,"Portland, Maine",USA\n'
+        '"Perth, Scotland",United Kingdom,"Victoria, Western Australia",Australia\n',
+        encoding="utf-8",
+    )
+    mapping = PairMapping(
+        type="SISTER_CITY_OF",
+        from_column="city1",
+        from_country_column="country1",
+        to_column="city2",
+        to_country_column="country2",
+    )
+    office = tmp_path / "友好城市.csv"
+    office.write_text(
+        '城市,国家\n"Victoria, British Columbia",加拿大\n"Springfield, Illinois",\n',
+        encoding="utf-8",
+    )
+    load(places, [pairs], LoadOptions(pairs=mapping))
+    load(places, [office])
+    gaz = open_gazetteer()
+    cities = list(places.entities("City"))
+    code_of = {e.id: e.properties.get("iso_code") for e in places.entities("Country")}
+
+    def town_of(text: str) -> Entity:
+        """The one entity made for ``text``, checked to be in the division it names."""
+        (entity,) = [e for e in cities if text in [e.name, e.name_en, *e.aliases]]
+        town = gaz.city_by_id(int(entity.properties["geonames_id"]))
+        assert town is not None and town.name == text.split(",")[0]
+        (division,) = gaz.divisions(text.split(", ")[1])
+        assert (town.country, town.admin1) == division
+        assert code_of[entity.properties["country"]] == town.country
+        assert entity.sources[0].document == GEONAMES_DOCUMENT
+        return entity
+
+    victoria = town_of("Victoria, British Columbia")
+    town_of("Perth, Western Australia")
+    town_of("Perth, Scotland")
+    town_of("Springfield, Illinois")
+    assert town_of("Portland, Oregon").id != town_of("Portland, Maine").id
+    # The office's row is the same town as the pair's end, not a second Victoria.
+    assert [e.properties.get("geonames_id") for e in cities].count(
+        victoria.properties["geonames_id"]
+    ) == 1
+    # No Victoria in Western Australia: a new place there, not Canada's or Malta's.
+    (nowhere,) = [e for e in cities if e.name == "Victoria, Western Australia"]
+    assert "geonames_id" not in nowhere.properties
+    assert code_of[nowhere.properties["country"]] == "AU"

