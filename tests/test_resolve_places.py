@@ -15,6 +15,15 @@ from renmai.loaders import LoadOptions, PairMapping, load
 
 SOURCE = [Source(document="测试资料")]
 
+#: The layout of a scraped sister-city list: city1,country1,city2,country2.
+SISTER_CITY_PAIRS = PairMapping(
+    type="SISTER_CITY_OF",
+    from_column="city1",
+    from_country_column="country1",
+    to_column="city2",
+    to_country_column="country2",
+)
+
 
 def _place(id: str, kind: str, name: str, **properties: object) -> Entity:
     name_en = properties.pop("name_en", None)
@@ -140,13 +149,7 @@ def test_pairs_naming_places_first_make_them_from_the_gazetteer(
         "Córdoba,España,Qzxyville,Turkey\n",
         encoding="utf-8",
     )
-    mapping = PairMapping(
-        type="SISTER_CITY_OF",
-        from_column="city1",
-        from_country_column="country1",
-        to_column="city2",
-        to_country_column="country2",
-    )
+    mapping = SISTER_CITY_PAIRS
     load(places, [path], LoadOptions(pairs=mapping))
     cities = {e.id: e for e in places.entities("City")}
     countries = {e.id: e for e in places.entities("Country")}
@@ -244,13 +247,7 @@ def test_loads_read_towns_in_first_level_divisions(places: Store, tmp_path: Path
         '"Perth, Scotland",United Kingdom,"Victoria, Western Australia",Australia\n',
         encoding="utf-8",
     )
-    mapping = PairMapping(
-        type="SISTER_CITY_OF",
-        from_column="city1",
-        from_country_column="country1",
-        to_column="city2",
-        to_country_column="country2",
-    )
+    mapping = SISTER_CITY_PAIRS
     office = tmp_path / "友好城市.csv"
     office.write_text(
         '城市,国家\n"Victoria, British Columbia",加拿大\n"Springfield, Illinois",\n',
