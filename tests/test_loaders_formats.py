@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from renmai.cli import cli
 from renmai.graph.model import Source
+from renmai.graph.store import Store
 from renmai.loaders import LoadError, LoadOptions, load, validate
 
 
@@ -251,6 +252,26 @@ def test_relationship_file_with_end_kinds_and_countries(tmp_path: Path) -> None:
     assert [r.ends for r in store.relationships("FRIENDSHIP_MOU_WITH")] == [
         ("renchuan-china", "zhongshan")
     ]
+
+
+def test_possible_duplicates_are_found_on_either_store(store: Store, tmp_path: Path) -> None:
+    # By name key, by pinyin across scripts, by a name that is an id; a new
+    # name and a place named like nothing stored bring no warning.
+    load(store, [BASE])
+    path = write(
+        tmp_path,
+        "Organizations.csv",
+        "id,名称\n"
+        "copy-1,市外事侨务局\n"
+        "copy-2,Zhongshan Shi Wai Shi Qiao Wu Ju\n"
+        "copy-3,zs-fao\n"
+        "fresh-1,全新的协会\n",
+    )
+    report = load(store, [path])
+    warned = [str(w).split(": new id ")[1].split(" for ")[0] for w in report.warnings]
+    assert warned == ["'copy-1'", "'copy-2'", "'copy-3'"]
+    assert all("zs-fao (Organization 中山市外事侨务局)" in str(w) for w in report.warnings)
+    assert store.get("fresh-1") is not None
 
 
 def test_home_flag_in_chinese_and_a_possible_duplicate(tmp_path: Path) -> None:

@@ -131,6 +131,42 @@ def test_find_by_name_alias_traditional_and_pinyin(loaded: Store) -> None:
     assert loaded.find("中山市", kind="Country") == []
 
 
+def test_find_many_answers_as_find_does_name_by_name(loaded: Store) -> None:
+    names = ["中山市", "chung shan", "Burnaby", "bennabi", "加拿大", "nowhere", "中山"]
+    found = loaded.find_many(names)
+    assert list(found) == names
+    assert {n: [e.id for e in es] for n, es in found.items()} == {
+        n: [e.id for e in loaded.find(n)] for n in names
+    }
+    assert [e.id for e in found["bennabi"]] == ["burnaby"]
+    assert found["nowhere"] == [] and found["中山"] == []
+
+
+def test_find_is_exact_for_long_and_quoted_names(store: Store) -> None:
+    # Names that share a long beginning, and Lucene's own syntax in a name:
+    # each is found as itself, and only a whole name matches.
+    long_a, long_b = "华" * 300 + "甲", "华" * 300 + "乙"
+    odd = 'The "Quoted" \\ Society (a*b?) OR x:y'
+    store.write(
+        [
+            Entity(id="long-a", kind="Organization", name=long_a),
+            Entity(id="long-b", kind="Organization", name=long_b),
+            Entity(id="odd", kind="Organization", name=odd),
+        ],
+        [],
+    )
+    assert [e.id for e in store.find(long_a)] == ["long-a"]
+    assert [e.id for e in store.find(long_b)] == ["long-b"]
+    assert store.find("华" * 300) == []
+    assert [e.id for e in store.find(odd)] == ["odd"]
+    assert store.find("The Quoted Society") == []
+    assert {n: [e.id for e in es] for n, es in store.find_many([long_a, odd, "x"]).items()} == {
+        long_a: ["long-a"],
+        odd: ["odd"],
+        "x": [],
+    }
+
+
 def test_neighbors_direction_and_type_filters(loaded: Store) -> None:
     both = loaded.neighbors("zhongshan")
     assert {(n.relationship.type, n.entity.id, n.outgoing) for n in both} == {

@@ -11,11 +11,14 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from fixtures.loader_helpers import BASE, snapshot
+from neo4j import GraphDatabase
 
 from renmai.cli import cli
 from renmai.graph.connect import default_store_path, open_store
@@ -229,3 +232,25 @@ def test_a_database_of_the_first_name_keys_gets_its_pinyin_table(tmp_path: Path)
     assert hits and hits == [
         (h.entity.id, h.score, h.how) for h in search(open_store(path), "中山")
     ]
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_database_without_the_name_key_index_gets_it_and_its_terms(
+    neo4j_store: Store, neo4j_target: Any, reopen: Callable[[Store], Store]
+) -> None:
+    # Databases written before the name-key index: no index, no terms on the
+    # nodes. The next open makes both, and names are found again.
+    from renmai.graph.neo4j_store import KEYS_INDEX, Neo4jStore
+
+    assert isinstance(neo4j_store, Neo4jStore)
+    load(neo4j_store, [BASE])
+    expected = {n: [e.id for e in neo4j_store.find(n)] for n in ("中山市", "bennabi", "Burnaby")}
+    assert all(expected.values())
+    auth = (neo4j_target.username, neo4j_target.password)
+    with GraphDatabase.driver(neo4j_target.uri, auth=auth) as driver:
+        driver.execute_query(f"DROP INDEX {KEYS_INDEX}")
+        driver.execute_query("MATCH (n:Entity) REMOVE n._terms")
+    again = reopen(neo4j_store)
+    assert {n: [e.id for e in again.find(n)] for n in expected} == expected
+    left = neo4j_store.run_cypher("MATCH (n:Entity) WHERE n._terms IS NULL RETURN count(n) AS c")
+    assert left == (["c"], [[0]])

@@ -65,6 +65,16 @@ Statement = tuple[str, Sequence[dict[str, Any]]]
 #: 10,000 3.3 s.
 BATCH_SIZE = 10_000
 FULLTEXT_INDEX = "renmai_names"
+#: The index :meth:`Neo4jStore.find` asks: every name key as one exact term
+#: (Lucene's keyword analyzer over a list property). Without it, a name lookup
+#: scanned every node (``$key IN n._keys`` has no index), which made a load
+#: into a large graph check each new entity against all of it.
+KEYS_INDEX = "renmai_keys"
+#: Characters of a key that make its index term. Lucene refuses a term over
+#: 32,766 bytes, and Neo4j then stops the database; a prefix of this many
+#: characters (at most 4 bytes each) never is. Keys sharing a prefix share a
+#: term, and the query checks the whole key.
+TERM_CHARS = 64
 #: The label of the node on which the database keeps the graph's version token
 #: and what renmai derived from the whole graph (the newest date): every renmai
 #: write deletes it in its transaction (:meth:`Neo4jStore.version`); not an
@@ -86,6 +96,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Properties of a node that are renmai's own bookkeeping, not entity fields.
 _KEYS = "_keys"
 _SEARCH = "_search"
+_TERMS = "_terms"
 _CORE_SCALARS = ("id", "kind", "name", "name_en", "description", "home")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
 _RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
@@ -127,6 +138,7 @@ def node_properties(entity: Entity) -> dict[str, Any]:
         "home": entity.home,
         "sources": _dump_sources(entity.sources),
         _KEYS: keys,
+        _TERMS: key_terms(keys),
         # One text for the fulltext index: every name and its pinyin.
         _SEARCH: "\n".join([*entity.all_names, *keys]),
         **entity.properties,
@@ -136,6 +148,18 @@ def node_properties(entity: Entity) -> dict[str, Any]:
     if entity.description:
         props["description"] = entity.description
     return props
+
+
+def key_terms(keys: Sequence[str]) -> list[str]:
+    """The index terms of name keys (see :data:`TERM_CHARS`); the same as
+    Cypher's ``left(key, TERM_CHARS)``, which backfills older databases."""
+    return list(dict.fromkeys(k[:TERM_CHARS] for k in keys))
+
+
+def _term_query(key: str) -> str:
+    """A Lucene query for exactly one keyword term."""
+    term = key[:TERM_CHARS].replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{term}"'
 
 
 def _dump_sources(sources: Sequence[Source]) -> str:
@@ -154,6 +178,7 @@ def entity_from_node(props: dict[str, Any]) -> Entity:
     props = dict(props)
     props.pop(_KEYS, None)
     props.pop(_SEARCH, None)
+    props.pop(_TERMS, None)
     core = {k: props.pop(k) for k in _CORE_SCALARS if k in props}
     return Entity(
         **core,
@@ -453,6 +478,8 @@ class Neo4jStore(OneAtATime):
         ).records
         online = {row["name"] for row in rows if row["state"] == "ONLINE"}
         missing = [statement for name, statement in statements.items() if name not in online]
+        if statements[KEYS_INDEX] in missing:
+            self._add_terms()
         for statement in missing:
             # Schema commands cannot share a transaction with each other.
             self._call(self._driver.execute_query, statement, database_=self.database)
@@ -487,7 +514,32 @@ class Neo4jStore(OneAtATime):
             f"ON EACH [n.name, n.name_en, n.{_SEARCH}] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
         )
+        statements[KEYS_INDEX] = (
+            f"CREATE FULLTEXT INDEX {KEYS_INDEX} IF NOT EXISTS FOR (n:{labels}) "
+            f"ON EACH [n.{_TERMS}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'keyword'}}}}"
+        )
         return statements
+
+    def _add_terms(self) -> None:
+        """Give nodes written before :data:`KEYS_INDEX` existed their index terms."""
+        while True:
+            rows = self._read_rows(
+                f"MATCH (n:Entity) WHERE n.{_TERMS} IS NULL "
+                f"RETURN n.id AS id, n.{_KEYS} AS keys LIMIT $limit",
+                limit=self.batch_size,
+            )
+            if not rows:
+                return
+            terms = [{"id": r["id"], "terms": key_terms(r["keys"] or [])} for r in rows]
+            self._run_statements(
+                [
+                    (
+                        f"UNWIND $rows AS row MATCH (n:Entity {{id: row.id}}) "
+                        f"SET n.{_TERMS} = row.terms",
+                        terms,
+                    )
+                ]
+            )
 
     # -- protocol: writes ------------------------------------------------------
     def write(
@@ -644,13 +696,30 @@ class Neo4jStore(OneAtATime):
         return found
 
     def find(self, name: str, kind: str | None = None) -> list[Entity]:
-        rows = self._read_rows(
-            f"MATCH (n:Entity) WHERE $key IN n.{_KEYS} "
-            "AND ($kind IS NULL OR n.kind = $kind) RETURN properties(n) AS n ORDER BY n.id",
-            key=name_key(name),
-            kind=kind,
-        )
-        return [entity_from_node(r["n"]) for r in rows]
+        return [e for e in self.find_many([name])[name] if kind is None or e.kind == kind]
+
+    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
+        """See :meth:`Store.find_many`: a lookup of :data:`KEYS_INDEX` per key,
+        in one round trip per :attr:`batch_size` names."""
+        by_key: dict[str, list[str]] = {}
+        found: dict[str, list[Entity]] = {name: [] for name in names}
+        for name in found:
+            by_key.setdefault(name_key(name), []).append(name)
+        keys = [{"key": k, "query": _term_query(k)} for k in sorted(by_key) if k]
+        for chunk in _chunks(keys, self.batch_size):
+            rows = self._read_rows(
+                "UNWIND $rows AS row "
+                "CALL db.index.fulltext.queryNodes($index, row.query) YIELD node "
+                f"WITH row, node WHERE row.key IN node.{_KEYS} "
+                "RETURN row.key AS key, properties(node) AS n ORDER BY key, node.id",
+                rows=list(chunk),
+                index=KEYS_INDEX,
+            )
+            for row in rows:
+                entity = entity_from_node(row["n"])
+                for name in by_key[row["key"]]:
+                    found[name].append(entity)
+        return found
 
     @property
     def version(self) -> int:

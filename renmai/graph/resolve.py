@@ -384,7 +384,7 @@ def resolve(
     if by_id is not None and wanted(by_id):
         return Resolution(text, "found", (by_id,), how="id")
 
-    gazetteer = open_gazetteer() if places and _wants_places(kinds) else None
+    gazetteer = open_gazetteer() if places and wants_places(kinds) else None
     # The country given, as the graph's entity and its ISO code: worked out once.
     target = _country_target(country, store, index) if country is not None else (None, None)
     exact, cross = _by_key(text, store, index)
@@ -453,7 +453,9 @@ def _codes_of(ids: Collection[str], store: Store | None, batch: EntityIndex | No
 
 
 # -- the gazetteer ----------------------------------------------------------------
-def _wants_places(kinds: set[str] | None) -> bool:
+def wants_places(kinds: set[str] | None) -> bool:
+    """Whether resolving a name of these kinds consults the gazetteer (it may
+    then find a stored place by its code, not its name)."""
     return kinds is None or bool(kinds & {SCHEMA.country_kind, gaz_places.city_kind()})
 
 
@@ -718,4 +720,5 @@ __all__ = [
     "pinyin_keys",
     "resolve",
     "resolve_any",
+    "wants_places",
 ]

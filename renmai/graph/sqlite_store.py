@@ -646,6 +646,19 @@ class SqliteStore(OneAtATime):
             self._kept_pinyin(db, [name])
         return [e for e in found.values() if kind is None or e.kind == kind]
 
+    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
+        keys = {name: name_key(name) for name in names}
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT key, entity FROM name_keys WHERE key IN {_IDS} ORDER BY key, entity",
+                (_ids(set(keys.values())),),
+            ).fetchall()
+            held: dict[str, list[str]] = {}
+            for key, entity in rows:
+                held.setdefault(key, []).append(entity)
+            found = self._fetch_entities(db, [i for (_, i) in rows])
+        return {name: [found[i] for i in held.get(key, [])] for name, key in keys.items()}
+
     def search_candidates(
         self, text: str, kind: str | None = None, limit: int = 50
     ) -> list[Entity]:

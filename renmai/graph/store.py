@@ -320,6 +320,11 @@ class Store(Protocol):
         """Entities whose name, English name or an alias has the same key as ``name``."""
         ...
 
+    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
+        """:meth:`find` of many names at once, by name (a loader checks a whole
+        batch of new names against the store this way)."""
+        ...
+
     def neighbors(
         self,
         entity_id: str,
