@@ -274,6 +274,26 @@ def test_possible_duplicates_are_found_on_either_store(store: Store, tmp_path: P
     assert store.get("fresh-1") is not None
 
 
+def test_possible_duplicates_past_the_full_checks_are_counted_in_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("renmai.loaders.batch.FULL_CHECKS", 1)
+    store = base_store(tmp_path)
+    path = write(
+        tmp_path,
+        "Organizations.csv",
+        "id,名称\ncopy-1,市外事侨务局\nfresh-1,全新的协会\ncopy-2,zs-fao\ncopy-3,市外事侨务局\n",
+    )
+    report = load(store, [path])
+    assert [str(w) for w in report.warnings] == [
+        f"{path}:2: new id 'copy-1' for '市外事侨务局', which the store has as "
+        "zs-fao (Organization 中山市外事侨务局): a duplicate? (renmai merge joins two)",
+        f"{path}:4: 2 more new ids, this one the first, for names that stored entities of "
+        "their kind have: duplicates? (renmai dedupe lists them; renmai merge joins two)",
+    ]
+    assert {"copy-1", "copy-2", "copy-3", "fresh-1"} <= {e.id for e in store.entities()}
+
+
 def test_home_flag_in_chinese_and_a_possible_duplicate(tmp_path: Path) -> None:
     store = base_store(tmp_path)
     path = write(

@@ -131,15 +131,13 @@ def test_find_by_name_alias_traditional_and_pinyin(loaded: Store) -> None:
     assert loaded.find("中山市", kind="Country") == []
 
 
-def test_find_many_answers_as_find_does_name_by_name(loaded: Store) -> None:
+def test_holders_are_what_find_gives_name_by_name(loaded: Store) -> None:
     names = ["中山市", "chung shan", "Burnaby", "bennabi", "加拿大", "nowhere", "中山"]
-    found = loaded.find_many(names)
-    assert list(found) == names
-    assert {n: [e.id for e in es] for n, es in found.items()} == {
-        n: [e.id for e in loaded.find(n)] for n in names
-    }
-    assert [e.id for e in found["bennabi"]] == ["burnaby"]
-    assert found["nowhere"] == [] and found["中山"] == []
+    held = loaded.holders(names)
+    assert list(held) == names
+    assert held == {n: {e.id: e.kind for e in loaded.find(n)} for n in names}
+    assert held["bennabi"] == {"burnaby": "City"}
+    assert held["nowhere"] == {} and held["中山"] == {}
 
 
 def test_find_is_exact_for_long_and_quoted_names(store: Store) -> None:
@@ -160,10 +158,10 @@ def test_find_is_exact_for_long_and_quoted_names(store: Store) -> None:
     assert store.find("华" * 300) == []
     assert [e.id for e in store.find(odd)] == ["odd"]
     assert store.find("The Quoted Society") == []
-    assert {n: [e.id for e in es] for n, es in store.find_many([long_a, odd, "x"]).items()} == {
-        long_a: ["long-a"],
-        odd: ["odd"],
-        "x": [],
+    assert store.holders([long_a, odd, "x"]) == {
+        long_a: {"long-a": "Organization"},
+        odd: {"odd": "Organization"},
+        "x": {},
     }
 
 

@@ -696,30 +696,32 @@ class Neo4jStore(OneAtATime):
         return found
 
     def find(self, name: str, kind: str | None = None) -> list[Entity]:
-        return [e for e in self.find_many([name])[name] if kind is None or e.kind == kind]
+        rows = self._by_keys([name], "properties(node) AS n")
+        return [e for e in (entity_from_node(r["n"]) for r in rows) if kind in (None, e.kind)]
 
-    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
-        """See :meth:`Store.find_many`: a lookup of :data:`KEYS_INDEX` per key,
-        in one round trip per :attr:`batch_size` names."""
-        by_key: dict[str, list[str]] = {}
-        found: dict[str, list[Entity]] = {name: [] for name in names}
-        for name in found:
-            by_key.setdefault(name_key(name), []).append(name)
-        keys = [{"key": k, "query": _term_query(k)} for k in sorted(by_key) if k]
-        for chunk in _chunks(keys, self.batch_size):
-            rows = self._read_rows(
+    def holders(self, names: Collection[str]) -> dict[str, dict[str, str]]:
+        """See :meth:`Store.holders`: one round trip per :attr:`batch_size` names."""
+        held: dict[str, dict[str, str]] = {}
+        for row in self._by_keys(names, "node.id AS id, node.kind AS kind"):
+            held.setdefault(row["key"], {})[row["id"]] = row["kind"]
+        return {name: dict(held.get(name_key(name), {})) for name in names}
+
+    def _by_keys(self, names: Collection[str], returned: str) -> list[dict[str, Any]]:
+        """Rows of ``returned`` (a constant of this module's, of ``node``) for
+        the nodes holding each name's key, by key and id: :data:`KEYS_INDEX`
+        asked once per key, the whole key checked."""
+        keys = sorted({k for k in map(name_key, names) if k})
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks([{"key": k, "query": _term_query(k)} for k in keys], self.batch_size):
+            rows += self._read_rows(
                 "UNWIND $rows AS row "
                 "CALL db.index.fulltext.queryNodes($index, row.query) YIELD node "
                 f"WITH row, node WHERE row.key IN node.{_KEYS} "
-                "RETURN row.key AS key, properties(node) AS n ORDER BY key, node.id",
+                f"RETURN row.key AS key, {returned} ORDER BY key, node.id",
                 rows=list(chunk),
                 index=KEYS_INDEX,
             )
-            for row in rows:
-                entity = entity_from_node(row["n"])
-                for name in by_key[row["key"]]:
-                    found[name].append(entity)
-        return found
+        return rows
 
     @property
     def version(self) -> int:

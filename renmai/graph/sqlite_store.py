@@ -646,18 +646,18 @@ class SqliteStore(OneAtATime):
             self._kept_pinyin(db, [name])
         return [e for e in found.values() if kind is None or e.kind == kind]
 
-    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
+    def holders(self, names: Collection[str]) -> dict[str, dict[str, str]]:
         keys = {name: name_key(name) for name in names}
         with self._reading() as db:
             rows = db.execute(
-                f"SELECT key, entity FROM name_keys WHERE key IN {_IDS} ORDER BY key, entity",
+                "SELECT k.key, e.id, e.kind FROM name_keys AS k JOIN entities AS e "
+                f"ON e.id = k.entity WHERE k.key IN {_IDS} ORDER BY k.key, e.id",
                 (_ids(set(keys.values())),),
             ).fetchall()
-            held: dict[str, list[str]] = {}
-            for key, entity in rows:
-                held.setdefault(key, []).append(entity)
-            found = self._fetch_entities(db, [i for (_, i) in rows])
-        return {name: [found[i] for i in held.get(key, [])] for name, key in keys.items()}
+        held: dict[str, dict[str, str]] = {}
+        for key, entity_id, kind in rows:
+            held.setdefault(key, {})[entity_id] = kind
+        return {name: dict(held.get(key, {})) for name, key in keys.items()}
 
     def search_candidates(
         self, text: str, kind: str | None = None, limit: int = 50

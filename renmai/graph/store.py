@@ -320,9 +320,10 @@ class Store(Protocol):
         """Entities whose name, English name or an alias has the same key as ``name``."""
         ...
 
-    def find_many(self, names: Collection[str]) -> dict[str, list[Entity]]:
-        """:meth:`find` of many names at once, by name (a loader checks a whole
-        batch of new names against the store this way)."""
+    def holders(self, names: Collection[str]) -> dict[str, dict[str, str]]:
+        """For each name, the ids and kinds of the entities :meth:`find` gives
+        for it (``{id: kind}``), for many names at once and without reading
+        their records: a loader checks a whole part of a large load this way."""
         ...
 
     def neighbors(

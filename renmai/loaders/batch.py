@@ -113,6 +113,13 @@ def build_batch(
     return builder.build(entities, relationships, progress or no_progress)
 
 
+#: New ids a load checks in full (:func:`resolve_any`: candidates listed, places
+#: matched by the gazetteer too); past these, a new id whose name stored entities
+#: of its kind have is counted in one warning. A national registry loaded in
+#: parts shares names by the thousand, and each full check costs round trips.
+FULL_CHECKS = 1_000
+
+
 class _Builder:
     def __init__(self, store: Store, decisions: Decisions) -> None:
         self.store = store
@@ -135,8 +142,14 @@ class _Builder:
         self.end_countries: dict[str, Resolution] = {}
         #: Whether the store holds no entity at all (asked once, when needed).
         self._store_empty: bool | None = None
-        #: Names of new drafts that no stored entity has as a name or an id.
-        self.unheld: set[str] = set()
+        #: For each name of a new draft, the stored entities that have it as a
+        #: name or an id, ``{id: kind}``.
+        self.namesakes: dict[str, dict[str, str]] = {}
+        #: Names checked in full (:func:`resolve_any`) so far in this load.
+        self.checked = 0
+        #: New drafts past :data:`FULL_CHECKS` that share a name with stored
+        #: entities of their kind: counted in one warning.
+        self.unlisted: list[EntityDraft] = []
 
     def problem(self, draft: Draft, field_path: str, message: str) -> None:
         self.batch.problems.append(draft.problem(field_path, message))
@@ -199,7 +212,7 @@ class _Builder:
         wanted = {d.id for d in explicit if d.id}
         self.stored = dict.fromkeys(wanted)
         self.stored.update(self.store.get_many(wanted))
-        self.unheld = self._names_not_held(
+        self.namesakes = self._namesakes(
             [d for d in explicit if self.stored.get(d.id or "") is None]
         )
         for draft in explicit:
@@ -228,6 +241,7 @@ class _Builder:
         for draft in [d for d in unnamed if d.kind in SCHEMA.country_fields]:
             if self._resolve_id(draft, self._country_of(draft)):
                 ok.add(id(draft))
+        self._warn_of_unlisted()
         return [d for d in drafts if id(d) in ok]
 
     def _country_of(self, draft: EntityDraft) -> str | None:
@@ -359,20 +373,21 @@ class _Builder:
             self._store_empty = not self.store.has_entities()
         return self._store_empty
 
-    def _names_not_held(self, drafts: Sequence[EntityDraft]) -> set[str]:
-        """The drafts' names that no stored entity has as a name key (the
-        name's own or its pinyin, as :func:`resolve` asks) or as an id: asked
-        in two round trips for the whole load, where a resolution per draft
-        cost one or more each (100,000 per part of a 1M load)."""
+    def _namesakes(self, drafts: Sequence[EntityDraft]) -> dict[str, dict[str, str]]:
+        """For each of the drafts' names, the stored entities that have it as a
+        name key (the name's own or its pinyin, as :func:`resolve` asks) or as
+        an id: two round trips for the whole load, where a resolution per
+        draft cost one or more each (100,000 per part of a 1M load)."""
         if self._store_is_empty():
-            return set()
+            return {}
         names = {n.strip() for d in drafts for n in d.names if n and n.strip()}
         asked = {n: [n, pinyin_key(n)] if has_han(n) else [n] for n in names}
-        found = self.store.find_many({text for texts in asked.values() for text in texts})
-        ids = self.store.get_many(names)
-        return {
-            n for n, texts in asked.items() if n not in ids and not any(found[t] for t in texts)
-        }
+        held = self.store.holders({text for texts in asked.values() for text in texts})
+        by_id = self.store.get_many(names)
+        found = {n: {i: k for t in texts for i, k in held[t].items()} for n, texts in asked.items()}
+        for name, entity in by_id.items():
+            found[name][entity.id] = entity.kind
+        return found
 
     def _warn_if_known(self, draft: EntityDraft) -> None:
         """A new id for a name the store already has may be a duplicate."""
@@ -380,8 +395,18 @@ class _Builder:
             # Nothing to be a duplicate of: skip a name lookup per record.
             return
         names = [n.strip() for n in draft.names if n and n.strip()]
-        if not wants_places({draft.kind}) and all(n in self.unheld for n in names):
-            return  # no stored entity has any of these names: resolution would find none
+        same_kind = any(
+            kind == draft.kind for n in names for kind in self.namesakes.get(n, {}).values()
+        )
+        # Without a stored namesake of its kind, resolution finds no candidate,
+        # unless the gazetteer matches a place by its code.
+        if not same_kind and not wants_places({draft.kind}):
+            return
+        if self.checked >= FULL_CHECKS:
+            if same_kind:
+                self.unlisted.append(draft)
+            return
+        self.checked += 1
         found = resolve_any(self.store, draft.names, kind=draft.kind)
         if found.candidates:
             listed = "; ".join(describe(c) for c in found.candidates)
@@ -390,6 +415,18 @@ class _Builder:
                     draft.where("id"),
                     f"new id {draft.id!r} for {found.text!r}, which the store has as {listed}: "
                     "a duplicate? (renmai merge joins two)",
+                )
+            )
+
+    def _warn_of_unlisted(self) -> None:
+        """One warning for the possible duplicates past :data:`FULL_CHECKS`."""
+        if self.unlisted:
+            self.batch.warnings.append(
+                LoadWarning(
+                    self.unlisted[0].where("id"),
+                    f"{len(self.unlisted):,} more new ids, this one the first, for names that "
+                    "stored entities of their kind have: duplicates? (renmai dedupe lists "
+                    "them; renmai merge joins two)",
                 )
             )
 
