@@ -140,6 +140,13 @@ def test_holders_are_what_find_gives_name_by_name(loaded: Store) -> None:
     assert held["nowhere"] == {} and held["中山"] == {}
 
 
+def test_kinds_are_those_of_the_entities_get_many_gives(loaded: Store) -> None:
+    ids = ["zhongshan", "burnaby", "canada", "no-such-id", "中山市"]
+    assert loaded.kinds(ids) == {i: e.kind for i, e in loaded.get_many(ids).items()}
+    assert loaded.kinds(ids)["burnaby"] == "City" and "no-such-id" not in loaded.kinds(ids)
+    assert loaded.kinds([]) == {}
+
+
 def test_find_is_exact_for_long_and_quoted_names(store: Store) -> None:
     # Names that share a long beginning, and Lucene's own syntax in a name:
     # each is found as itself, and only a whole name matches.

@@ -636,6 +636,13 @@ class SqliteStore(OneAtATime):
         with self._reading() as db:
             return self._fetch_entities(db, entity_ids)
 
+    def kinds(self, entity_ids: Collection[str]) -> dict[str, str]:
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT id, kind FROM entities WHERE id IN {_IDS}", (_ids(set(entity_ids)),)
+            ).fetchall()
+        return dict(rows)
+
     def find(self, name: str, kind: str | None = None) -> list[Entity]:
         with self._reading() as db:
             rows = db.execute(

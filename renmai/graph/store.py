@@ -316,6 +316,12 @@ class Store(Protocol):
         """The entities with these ids that exist, by id."""
         ...
 
+    def kinds(self, entity_ids: Collection[str]) -> dict[str, str]:
+        """The kinds of the entities with these ids that exist (``{id: kind}``),
+        without reading their records: a loader tells which of a part's
+        references are stored ids this way, in one call for the whole part."""
+        ...
+
     def find(self, name: str, kind: str | None = None) -> list[Entity]:
         """Entities whose name, English name or an alias has the same key as ``name``."""
         ...

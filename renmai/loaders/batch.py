@@ -138,6 +138,11 @@ class _Builder:
         #: Stored versions of the ids the drafts give, fetched in one round trip
         #: (an id fetched and absent maps to None).
         self.stored: dict[str, Entity | None] = {}
+        #: The kinds of the stored entities whose ids the drafts' references
+        #: give (``{id: kind}``), read at once: a reference that is an id is
+        #: then found without a round trip of its own (a part of a large load
+        #: into Neo4j made one or two per record).
+        self.stored_kinds: dict[str, str] = {}
         #: What each text of a pairs list's country column resolved to.
         self.end_countries: dict[str, Resolution] = {}
         #: Whether the store holds no entity at all (asked once, when needed).
@@ -165,6 +170,8 @@ class _Builder:
         """:func:`resolve` within the load, after the decisions made for ``text``."""
         decided = self.decisions.get(text, (country_text, country))
         if decided is None:
+            if (known := self._id_of(text, kinds)) is not None:
+                return Resolution(known.id, "found", (known,), how="id")
             return resolve(self.store, text, kind=kinds, country=country, batch=self.index)
         entity = self.index.get(decided.id) or self.store.get(decided.id)
         if entity is None or entity.kind not in kinds:
@@ -187,12 +194,44 @@ class _Builder:
                 Ambiguity(found.text, country_text or "", found.candidates, draft.where())
             )
 
+    def _id_of(self, text: str, kinds: Collection[str]) -> Entity | None:
+        """The entity ``text`` is the id of, in the batch or the store, if it is
+        of one of ``kinds``: what :func:`resolve` finds first, without its set-up
+        or a round trip. A stored one is known here by id and kind only (the
+        callers need no more; a name is looked for in full by :func:`resolve`)."""
+        text = text.strip()
+        batch = self.index.get(text)
+        if batch is not None:
+            return batch if batch.kind in kinds else None
+        kind = self.stored_kinds.get(text)
+        if kind is None or kind not in kinds:
+            return None
+        return Entity.model_construct(id=text, kind=kind, name=text)
+
+    def _read_stored_kinds(
+        self, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
+    ) -> dict[str, str]:
+        """The kinds of the stored entities the drafts' references may be ids of."""
+        if self._store_is_empty():
+            return {}
+        texts: set[str] = set()
+        for draft in entities:
+            fields = SCHEMA.entity_kind(draft.kind).fields
+            for name, value in draft.properties.items():
+                spec = fields.get(name)
+                if spec is not None and spec.type == "ref":
+                    texts.add(as_text(value).strip())
+        for rel in relationships:
+            texts.update(e.text.strip() for e in rel.ends.values() if e.draft is None and e.text)
+        return self.store.kinds(texts)
+
     def build(
         self,
         entities: Sequence[EntityDraft],
         relationships: Sequence[RelationshipDraft],
         progress: Progress,
     ) -> Batch:
+        self.stored_kinds = self._read_stored_kinds(entities, relationships)
         named = self._assign_ids(entities)
         # Drafts left out by the id pass count as done: the bar ends full.
         progress(len(entities) - len(named))
@@ -252,6 +291,9 @@ class _Builder:
             if field is None or text is None:
                 return None
             spec = SCHEMA.entity_kind(draft.kind).fields[field]
+            if (known := self._id_of(as_text(text), spec.ref_kinds)) is not None:
+                self.countries[id(draft)] = known.id
+                return known.id
             found = resolve(self.store, as_text(text), kind=spec.ref_kinds, batch=self.index)
             found = self._placed(found, draft, field)
             if found.entity is None:
@@ -503,13 +545,10 @@ class _Builder:
                 continue
             rel_kind = SCHEMA.relationship_kind(draft.type)
             kinds = {end.kind} if end.kind else rel_kind.end_kinds[end_name]
-            if not end.country:
-                # An id of the batch: what resolve() would find first, without
-                # its set-up (this runs twice per relationship of a load).
-                by_id = self.index.get(end.text)
-                if by_id is not None and by_id.kind in kinds:
-                    ids[end_name] = by_id.id
-                    continue
+            # An id: found at once (this runs twice per relationship of a load).
+            if not end.country and (known := self._id_of(end.text, kinds)) is not None:
+                ids[end_name] = known.id
+                continue
             country = self._end_country(draft, end_name, end)
             found = self._lookup(end.text, kinds, country, end.country)
             found = self._placed(found, draft, end_name)

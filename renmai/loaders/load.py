@@ -125,7 +125,10 @@ def load(
     history keeps the load (its files, and ``note``) with its write.
     """
     options = options or LoadOptions()
-    with paused_gc():
+    # Nothing frozen after it: what a store keeps it freezes itself, and the
+    # Neo4j driver's garbage cycles frozen here were never collected (a load
+    # in parts grew by a part's worth of them each time).
+    with paused_gc(freeze=False):
         drafts = _read(paths, options)
         rejects = Rejects(drafts.records)
         rejected_names = NameOutcomes()
