@@ -620,7 +620,10 @@ class _Builder:
         return None
 
     def _kind_of(self, entity_id: str) -> str | None:
-        entity = self.index.get(entity_id) or self.store.get(entity_id)
+        entity = self.index.get(entity_id)
+        if entity is None and entity_id in self.stored_kinds:
+            return self.stored_kinds[entity_id]  # read with the load's references
+        entity = entity or self.store.get(entity_id)
         return entity.kind if entity else None
 
     def _create(
