@@ -1245,8 +1245,11 @@ class _Transaction:
     #: others); None when no batch is new. Built with the transaction, so
     #: that :meth:`Neo4jStore._commit_in_turn` builds them ahead.
     creating: list[Statement] | None
-    #: Records it writes, for the write's progress.
-    size: int
+
+    @property
+    def size(self) -> int:
+        """Records it writes, for the write's progress."""
+        return sum(b.size for b in self.batches) + sum(len(rows) for _, rows in self.after)
 
     @classmethod
     def of(
@@ -1255,8 +1258,7 @@ class _Transaction:
         creating = None
         if any(b.new for b in batches):
             creating = [s for b in batches for s in _batch_statements(b, create=b.new)]
-        size = sum(b.size for b in batches) + sum(len(rows) for _, rows in after)
-        return cls(batches, before, after, creating, size)
+        return cls(batches, before, after, creating)
 
 
 def _transactions(

@@ -620,11 +620,12 @@ class _Builder:
         return None
 
     def _kind_of(self, entity_id: str) -> str | None:
-        entity = self.index.get(entity_id)
-        if entity is None and entity_id in self.stored_kinds:
-            return self.stored_kinds[entity_id]  # read with the load's references
-        entity = entity or self.store.get(entity_id)
-        return entity.kind if entity else None
+        if (entity := self.index.get(entity_id)) is not None:
+            return entity.kind
+        if entity_id in self.stored_kinds:  # read with the load's references
+            return self.stored_kinds[entity_id]
+        stored = self.store.get(entity_id)
+        return stored.kind if stored else None
 
     def _create(
         self, draft: RelationshipDraft, end_name: str, end: End, country: str | None
