@@ -116,8 +116,11 @@ def build_batch(
 #: New ids a load checks in full (:func:`resolve_any`: candidates listed, places
 #: matched by the gazetteer too); past these, a new id whose name stored entities
 #: of its kind have is counted in one warning. A national registry loaded in
-#: parts shares names by the thousand, and each full check costs round trips.
-FULL_CHECKS = 1_000
+#: parts shares names by the thousand, and each full check costs round trips
+#: (14 ms into Neo4j: 1,000 were two thirds of a 20,000-entity part's load);
+#: a person reads a couple of hundred such warnings, and ``renmai dedupe``
+#: lists every one.
+FULL_CHECKS = 200
 
 
 class _Builder:
@@ -171,7 +174,7 @@ class _Builder:
         decided = self.decisions.get(text, (country_text, country))
         if decided is None:
             if (known := self._id_of(text, kinds)) is not None:
-                return Resolution(known.id, "found", (known,), how="id")
+                return Resolution(known, "found", (self._known(known),), how="id")
             return resolve(self.store, text, kind=kinds, country=country, batch=self.index)
         entity = self.index.get(decided.id) or self.store.get(decided.id)
         if entity is None or entity.kind not in kinds:
@@ -194,19 +197,25 @@ class _Builder:
                 Ambiguity(found.text, country_text or "", found.candidates, draft.where())
             )
 
-    def _id_of(self, text: str, kinds: Collection[str]) -> Entity | None:
-        """The entity ``text`` is the id of, in the batch or the store, if it is
-        of one of ``kinds``: what :func:`resolve` finds first, without its set-up
-        or a round trip. A stored one is known here by id and kind only (the
-        callers need no more; a name is looked for in full by :func:`resolve`)."""
+    def _id_of(self, text: str, kinds: Collection[str]) -> str | None:
+        """The id ``text`` is, of an entity of one of ``kinds`` in the batch or
+        the store: what :func:`resolve` finds first, without its set-up or a
+        round trip (this runs twice per relationship of a load; a name is
+        looked for in full by :func:`resolve`)."""
         text = text.strip()
         batch = self.index.get(text)
-        if batch is not None:
-            return batch if batch.kind in kinds else None
-        kind = self.stored_kinds.get(text)
-        if kind is None or kind not in kinds:
-            return None
-        return Entity.model_construct(id=text, kind=kind, name=text)
+        kind = batch.kind if batch is not None else self.stored_kinds.get(text)
+        return text if kind is not None and kind in kinds else None
+
+    def _known(self, entity_id: str) -> Entity:
+        """An entity :meth:`_id_of` found: the batch's, or a stored one known by
+        id and kind only (the callers need no more)."""
+        found = self.index.get(entity_id)
+        if found is not None:
+            return found
+        return Entity.model_construct(
+            id=entity_id, kind=self.stored_kinds[entity_id], name=entity_id
+        )
 
     def _read_stored_kinds(
         self, entities: Sequence[EntityDraft], relationships: Sequence[RelationshipDraft]
@@ -292,8 +301,8 @@ class _Builder:
                 return None
             spec = SCHEMA.entity_kind(draft.kind).fields[field]
             if (known := self._id_of(as_text(text), spec.ref_kinds)) is not None:
-                self.countries[id(draft)] = known.id
-                return known.id
+                self.countries[id(draft)] = known
+                return known
             found = resolve(self.store, as_text(text), kind=spec.ref_kinds, batch=self.index)
             found = self._placed(found, draft, field)
             if found.entity is None:
@@ -547,7 +556,7 @@ class _Builder:
             kinds = {end.kind} if end.kind else rel_kind.end_kinds[end_name]
             # An id: found at once (this runs twice per relationship of a load).
             if not end.country and (known := self._id_of(end.text, kinds)) is not None:
-                ids[end_name] = known.id
+                ids[end_name] = known
                 continue
             country = self._end_country(draft, end_name, end)
             found = self._lookup(end.text, kinds, country, end.country)

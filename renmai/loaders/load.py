@@ -22,7 +22,7 @@ from renmai.errors import ParameterError, RenmaiError
 from renmai.graph.bulk import paused_gc
 from renmai.graph.history import Change
 from renmai.graph.model import Entity, Relationship
-from renmai.graph.plan import plan_write
+from renmai.graph.plan import plan_for
 from renmai.graph.schema import SCHEMA
 from renmai.graph.store import IntegrityError, InterruptedWrite, Store, WriteSummary
 from renmai.loaders.batch import Ambiguity, Batch, build_batch
@@ -157,9 +157,7 @@ def load(
             report = drafts.report(batch, rejects)
             try:
                 if dry_run:
-                    report.summary = plan_write(
-                        batch.entities, batch.relationships, store.get_many, store.get_relationships
-                    ).summary
+                    report.summary = plan_for(store, batch.entities, batch.relationships).summary
                 else:
                     with phase(progress, "Writing", report.records) as step:
                         report.summary = store.write(
