@@ -470,16 +470,21 @@ def run_worker(task: str, args: Json, timeout: float = 3600, *, memory: str | No
     """Run one measurement in a fresh Python process; its last stdout line is the
     result. ``memory`` caps its address space (a MemoryError is its failure)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", task, json.dumps(args)]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        preexec_fn=_limit_memory(memory) if memory else None,
-    )
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            preexec_fn=_limit_memory(memory) if memory else None,
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"bench worker {task} failed: no result in {timeout:.0f} s") from None
     if done.returncode != 0:
-        raise RuntimeError(f"bench worker {task} failed:\n{done.stderr[-4000:]}")
+        # The last lines say why (a traceback ends with its error).
+        lines = [line for line in done.stderr.splitlines() if line.strip()] or ["(no output)"]
+        raise RuntimeError(f"bench worker {task} failed: {lines[-1]}\n" + "\n".join(lines[-40:]))
     result: Json = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -601,9 +606,28 @@ class Results:
     cold: list[Json] = field(default_factory=list)
     #: Measurements that could not complete (the embedded store at 1M), and why.
     stopped: list[Json] = field(default_factory=list)
+    #: Where the tables measured so far are written after each measurement.
+    so_far: Path | None = None
+    #: The run was interrupted (Ctrl-C): the tables hold what was measured.
+    interrupted: bool = False
     #: Whole fresh ``renmai connect`` processes: wall seconds, start-up included.
     cli: list[Json] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def measured(results: Results) -> None:
+    """Write the tables measured so far: a long run that fails or is stopped
+    late keeps what it measured."""
+    if results.so_far is not None:
+        results.load_after = os.getloadavg()
+        results.so_far.write_text(report(results) + "\n", encoding="utf-8")
+
+
+def _stopped(results: Results, n: int, store: str, exc: RuntimeError) -> None:
+    """Note a measurement that could not complete, and go on with the next."""
+    say(f"{n}: the {store} store stopped: {str(exc).splitlines()[0]}")
+    results.stopped.append({"size": n, "store": store, "error": str(exc)})
+    measured(results)
 
 
 def _sample_ids(data: Path, count: int, seed: int) -> tuple[list[str], list[str], list[str]]:
@@ -630,12 +654,14 @@ def bench_embedded(
     load_args = {**store_args, "parts": parts}
     runs = [run_worker("load", load_args, memory=memory) for _ in range(config.runs)]
     results.loads.append({"size": n, "store": "embedded", "runs": runs})
+    measured(results)
     say(f"{n}: embedded open x{config.runs}")
     opens = [
         run_worker("open", {"path": str(store_path)}, memory=memory)
         for _ in range(max(config.runs, 3))
     ]
     results.opens.append({"size": n, "runs": opens})
+    measured(results)
     say(f"{n}: embedded queries")
     results.queries.append(
         {
@@ -644,6 +670,7 @@ def bench_embedded(
             **run_worker("queries", {**store_args, **query_args}, memory=memory),
         }
     )
+    measured(results)
 
 
 def bench_size(
@@ -669,16 +696,25 @@ def bench_size(
         try:
             bench_embedded(n, config, data, store_path, results, query_args)
         except RuntimeError as exc:  # where the embedded store stops (--million)
-            say(f"{n}: the embedded store stopped: {str(exc).splitlines()[0]}")
-            results.stopped.append({"size": n, "store": "embedded", "error": str(exc)})
+            _stopped(results, n, "embedded", exc)
     if neo4j is None or "neo4j" not in config.stores:
         return
-    target = neo4j.wait()
+    try:
+        bench_neo4j(n, config, data, results, neo4j.wait(), query_args)
+    except RuntimeError as exc:  # a worker that failed: the rest is still measured
+        _stopped(results, n, "neo4j", exc)
+
+
+def bench_neo4j(
+    n: int, config: Config, data: Path, results: Results, target: Neo4jTarget, query_args: Json
+) -> None:
+    """The naive sample, then load, query and a fresh ``renmai connect`` on Neo4j."""
     say(f"{n}: naive one-row-per-transaction sample ({config.naive_rows} rows of each)")
     naive = run_worker(
         "naive", {**target.args(), "data": str(data), "rows": config.naive_rows, "seed": SEED}
     )
     results.naive.append({"size": n, **naive})
+    measured(results)
     neo4j_runs = config.neo4j_runs or config.runs
     say(f"{n}: Neo4j load x{neo4j_runs}")
     parts = split_load(data, config.load_parts) if config.load_parts else None
@@ -687,6 +723,7 @@ def bench_size(
         for _ in range(neo4j_runs)
     ]
     results.loads.append({"size": n, "store": "neo4j", "runs": runs})
+    measured(results)
     say(f"{n}: Neo4j queries")
     results.queries.append(
         {
@@ -695,11 +732,13 @@ def bench_size(
             **run_worker("queries", {"store": "neo4j", **target.args(), **query_args}),
         }
     )
+    measured(results)
     say(f"{n}: a fresh `renmai connect` process x{config.cli_runs}")
     env = {"NEO4J_URI": target.uri, "NEO4J_USERNAME": target.username}
     env["NEO4J_PASSWORD"] = target.password
-    walls = [cli_connect(targets[0], env) for _ in range(config.cli_runs)]
+    walls = [cli_connect(query_args["targets"][0], env) for _ in range(config.cli_runs)]
     results.cli.append({"size": n, "store": "neo4j", "seconds": walls})
+    measured(results)
 
 
 def cli_connect(target: str, env: dict[str, str]) -> float:
@@ -730,6 +769,9 @@ def run(config: Config) -> Results:
     )
     work = config.work or Path(tempfile.mkdtemp(prefix="renmai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    # Beside the kept data, else where a removed temporary folder does not take it.
+    results.so_far = (config.work or Path(tempfile.gettempdir())) / "renmai-bench-so-far.md"
+    say(f"the tables so far: {results.so_far}")
     starter: Neo4jStarter | None = None
     try:
         if config.neo4j:
@@ -758,6 +800,7 @@ def run(config: Config) -> Results:
                 lambda n: _sample_ids(work / f"network-{n}", config.targets, SEED)[0][0],
                 config.cold_runs,
             )
+            measured(results)
         for n in config.viz_sizes:
             for source in config.viz_sources:
                 if source == "fixture" and not (ROOT / "tests" / "viz_fixtures.py").exists():
@@ -771,11 +814,15 @@ def run(config: Config) -> Results:
                     "source": source,
                 }
                 results.viz.append({"size": n, "source": source, **run_worker("viz", viz_args)})
+                measured(results)
+    except KeyboardInterrupt:
+        say("interrupted: the tables hold what was measured")
+        results.interrupted = True
+    finally:
         if starter is not None and starter.target is not None:
             results.neo4j_version = starter.target.version
             results.neo4j_start_s = starter.seconds if starter.target.server else None
             results.neo4j_peak_mb = starter.target.peak_rss_mb()
-    finally:
         if starter is not None:
             starter.stop()
         if config.work is None:
@@ -1039,7 +1086,8 @@ def report(results: Results) -> str:
         + (f", Neo4j {results.neo4j_version}" if results.neo4j_version else "")
         + f"; load average {' / '.join(f'{x:.1f}' for x in results.load_before)} at the start,"
         f" {' / '.join(f'{x:.1f}' for x in results.load_after)} at the end"
-        f" (other work shares the machine); {results.seconds / 60:.1f} min in all.",
+        f" (other work shares the machine); {results.seconds / 60:.1f} min in all"
+        + (" — interrupted, the tables hold what was measured." if results.interrupted else "."),
         "",
         f"Command: `{results.command}` — loads: medians of {config.runs} runs"
         + (
@@ -1179,9 +1227,14 @@ def report(results: Results) -> str:
         ]
     for entry in results.stopped:
         error = entry["error"].strip().splitlines()
+        within = (
+            f" (within {config.embedded_memory} of address space)"
+            if entry["store"] == "embedded" and config.embedded_memory
+            else ""
+        )
         lines += [
-            f"The {entry['store']} store stopped at {_size(entry['size'])} "
-            f"(within {config.embedded_memory} of address space): `{error[-1][:300]}`",
+            f"The {entry['store']} store stopped at {_size(entry['size'])}{within}: "
+            f"`{error[0][:300]}`",
             "",
         ]
     lines += [
@@ -1289,6 +1342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = run(config)
     text = report(results)
     print(text)
+    if results.interrupted:
+        say(f"not written to {config.output}: the run was interrupted")
+        return 130
     if config.output is not None:
         write_report(text, config.output)
         say(f"wrote {config.output}")
