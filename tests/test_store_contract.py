@@ -203,6 +203,30 @@ def test_neighbors_many_matches_neighbors(loaded: Store) -> None:
             )
 
 
+def test_filtered_reads_before_a_whole_read_are_its_filters(loaded: Store) -> None:
+    # The embedded store reads a filtered neighbourhood by itself until the
+    # whole list is kept: both ways must give the same neighbours, in order.
+    ids = ["zhongshan", "canada", "wong"]
+    cases = [
+        (direction, types)
+        for direction in ("out", "in", "both")
+        for types in (("LOCATED_IN",), ("SISTER_CITY_OF", "SUPPORTED"), None)
+        if (direction, types) != ("both", None)
+    ]
+    first = {case: loaded.neighbors_many(ids, direction=case[0], types=case[1]) for case in cases}
+    whole = loaded.neighbors_many(ids)
+    assert sum(len(found) for found in whole.values()) > 3
+    for (direction, types), found in first.items():
+        assert set(found) == set(whole)
+        for entity_id, neighbors in whole.items():
+            assert found[entity_id] == [
+                n
+                for n in neighbors
+                if (direction == "both" or n.outgoing == (direction == "out"))
+                and (types is None or n.relationship.type in types)
+            ]
+
+
 def test_neighbors_many_among_keeps_only_those_ends(loaded: Store) -> None:
     among = ["burnaby", "china", "nowhere"]
     many = loaded.neighbors_many(["zhongshan", "wong", "canada"], among=among)

@@ -725,16 +725,17 @@ class SqliteStore(OneAtATime):
             around = self._around
             asked = list(dict.fromkeys(entity_ids))
             present = self._fetch_entities(db, asked)
-            if among is None:
-                # Whole lists are built and kept; with ``among`` only a few of a
-                # hub's relationships are read, and used from here when at hand.
+            wanted = None if among is None else set(among)
+            if among is None and types is None and direction == "both":
+                # A walk's expansion: whole lists are built and kept. A filtered
+                # read (``among``, a few types, one direction: a hub's posts, not
+                # its 30,000 other ties) reads only what it asks for, and uses
+                # a kept list when at hand.
                 missing = [i for i in asked if i in present and i not in around]
                 if missing:
                     with paused_gc():  # kept for the life of the graph
                         around.update(self._read_neighbors(db, missing, "both", None, None))
-                wanted = None
             else:
-                wanted = set(among)
                 unkept = [i for i in asked if i in present and i not in around]
                 read = self._read_neighbors(db, unkept, direction, types, wanted)
             found = {}
@@ -774,7 +775,9 @@ class SqliteStore(OneAtATime):
                 query += f" AND {'' if pairs else '+'}{there} IN {_IDS}"
                 params.append(_ids(among))
             if types is not None:
-                query += f" AND type IN {_IDS}"
+                # ``+``: by the ends' index, not by type's (every relationship
+                # of a type: 1M rows scanned for one office's posts at 1M).
+                query += f" AND +type IN {_IDS}"
                 params.append(_ids(types))
             for row in db.execute(query, params):
                 rows.append((row[1] if outgoing else row[2], outgoing, row))
