@@ -726,7 +726,7 @@ class SqliteStore(OneAtATime):
             asked = list(dict.fromkeys(entity_ids))
             present = self._fetch_entities(db, asked)
             wanted = None if among is None else set(among)
-            if among is None and types is None and direction == "both":
+            if _whole(direction, types, among):
                 # A walk's expansion: whole lists are built and kept. A filtered
                 # read (``among``, a few types, one direction: a hub's posts, not
                 # its 30,000 other ties) reads only what it asks for, and uses
@@ -1004,6 +1004,11 @@ class SqliteStore(OneAtATime):
         self._db.close()
 
 
+def _whole(direction: Direction, types: Collection[str] | None, among: object) -> bool:
+    """Whether a neighbour read asks for whole neighbourhoods (no filter)."""
+    return direction == "both" and types is None and among is None
+
+
 def _filtered(
     neighbors: list[Neighbor],
     direction: Direction,
@@ -1011,7 +1016,7 @@ def _filtered(
     among: set[str] | None,
 ) -> list[Neighbor]:
     """The neighbours a filtered read returns, taken from the whole list."""
-    if direction == "both" and types is None and among is None:
+    if _whole(direction, types, among):
         return list(neighbors)
     outgoing = direction == "out"
     return [
