@@ -271,6 +271,48 @@ def test_two_neo4j_loads_of_the_same_data_at_once_write_everything_once(
     observe("faults/two-neo4j-loads", counts=BIG_COUNTS)
 
 
+@pytest.mark.neo4j
+def test_a_node_deleted_mid_write_and_its_element_id_reused_gets_no_relationship(
+    neo4j_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write finds the ends it created in earlier transactions by element id.
+    Another client may delete such a node between two of them, and Neo4j may
+    give its element id to a new node: the write's relationship to it must
+    then be lost with it, as by entity id, not tied to the newcomer."""
+    from renmai.graph.model import Relationship
+
+    neo4j_store.write([Entity(id="newcomer", kind="Person", name="新人")], [])
+    newcomer = neo4j_store.run_cypher("MATCH (n:Entity {id: 'newcomer'}) RETURN elementId(n)")[1][
+        0
+    ][0]
+    commit = Neo4jStore._commit
+    commits: list[None] = []
+
+    def commit_then_delete_p0(self: Neo4jStore, transaction: Any, made: dict[str, str]) -> None:
+        commit(self, transaction, made)
+        commits.append(None)
+        if len(commits) == 1:  # p0 was created: delete it, its id now the newcomer's
+            assert "p0" in made
+            self._run_statements(
+                [("UNWIND $rows AS row MATCH (n:Entity {id: 'p0'}) DETACH DELETE n", [{}])]
+            )
+            made["p0"] = newcomer
+
+    monkeypatch.setattr(Neo4jStore, "_commit", commit_then_delete_p0)
+    neo4j_store.batch_size = 2  # p0 and p1, then p2, then p3: three transactions
+    people = [Entity(id=f"p{i}", kind="Person", name=f"人{i}") for i in range(4)]
+    knows = [
+        Relationship(type="KNOWS", from_id=a, to_id=b)
+        for a, b in (("p0", "p1"), ("p1", "p2"), ("p2", "p3"), ("p0", "p3"))
+    ]
+    neo4j_store.write(people, knows)
+    assert len(commits) == 3
+    assert neo4j_store.get("p0") is None
+    assert neo4j_store.neighbors("newcomer") == []
+    ties = {(r.from_id, r.to_id) for r in neo4j_store.relationships()}
+    assert ties == {("p1", "p2"), ("p2", "p3")}
+
+
 # -- Neo4j unreachable, refusing the password, or timing out a lock --------------------------------
 def test_unreachable_neo4j_is_one_clear_line() -> None:
     port = closed_port()
