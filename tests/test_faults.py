@@ -282,9 +282,9 @@ def test_a_node_deleted_mid_write_and_its_element_id_reused_gets_no_relationship
     from renmai.graph.model import Relationship
 
     neo4j_store.write([Entity(id="newcomer", kind="Person", name="新人")], [])
-    newcomer = neo4j_store.run_cypher("MATCH (n:Entity {id: 'newcomer'}) RETURN elementId(n)")[1][
-        0
-    ][0]
+    _, [[newcomer]] = neo4j_store.run_cypher(
+        "MATCH (n:Entity {id: 'newcomer'}) RETURN elementId(n)"
+    )
     commit = Neo4jStore._commit
     commits: list[None] = []
 
@@ -293,9 +293,7 @@ def test_a_node_deleted_mid_write_and_its_element_id_reused_gets_no_relationship
         commits.append(None)
         if len(commits) == 1:  # p0 was created: delete it, its id now the newcomer's
             assert "p0" in made
-            self._run_statements(
-                [("UNWIND $rows AS row MATCH (n:Entity {id: 'p0'}) DETACH DELETE n", [{}])]
-            )
+            self.run_cypher("MATCH (n:Entity {id: 'p0'}) DETACH DELETE n", write=True)
             made["p0"] = newcomer
 
     monkeypatch.setattr(Neo4jStore, "_commit", commit_then_delete_p0)

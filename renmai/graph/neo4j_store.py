@@ -686,11 +686,11 @@ class Neo4jStore(OneAtATime):
         transaction that breaks a uniqueness constraint writes nothing and
         returns False (the caller merges instead).
 
-        A node statement returns the element ids of its nodes (``made``), by
+        A node creation returns the element ids of its nodes (``made``), by
         which the new relationships of the same write find their ends. They
         join ``made`` only once the transaction has committed: a transaction
         that was retried or rolled back leaves none of its ids behind."""
-        known = {} if made is None else made
+        known: Made = {} if made is None else made
 
         def work(tx: ManagedTransaction) -> Made:
             upserted: Made = {}
@@ -712,8 +712,7 @@ class Neo4jStore(OneAtATime):
             )
         except neo4j_errors.ConstraintError:
             return False
-        if made is not None:
-            made.update(upserted)
+        known.update(upserted)
         return True
 
     def history(
@@ -1349,17 +1348,21 @@ def _batch_statements(batch: _Batch, *, create: bool) -> list[Statement | _NewRe
     """A batch's statements: ``CREATE`` for what it proves new, else ``MERGE``.
 
     A created node gets both labels at once (a label added after it cost the
-    server a second change of the node); every node statement returns its
-    nodes' element ids, see :meth:`Neo4jStore._run_statements`."""
+    server a second change of the node), and its statement returns the new
+    nodes' element ids for the relationships created later in the write (see
+    :meth:`Neo4jStore._run_statements`); merged nodes' are never asked for:
+    merged batches come after every new one."""
     statements: list[Statement | _NewRelationships] = []
-    made = f"RETURN collect([n.id, elementId(n)]) AS {_MADE}"
     for kind, entities in _grouped(batch.entities, lambda e: e.kind):
         if create:
-            node = f"CREATE (n:Entity:{label(kind)}) SET n = row.props"
+            node = (
+                f"CREATE (n:Entity:{label(kind)}) SET n = row.props "
+                f"RETURN collect([n.id, elementId(n)]) AS {_MADE}"
+            )
         else:
             node = f"MERGE (n:Entity {{id: row.id}}) SET n = row.props, n:{label(kind)}"
         rows = [{"id": e.id, "props": node_properties(e)} for e in entities]
-        statements.append((f"UNWIND $rows AS row {node} {made}", rows))
+        statements.append((f"UNWIND $rows AS row {node}", rows))
     for rtype, rels in _grouped(batch.relationships, lambda r: r.type):
         rows = [_rel_row(r) for r in rels]
         if create:
