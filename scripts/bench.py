@@ -791,7 +791,9 @@ def run(config: Config) -> Results:
                     say(f"Neo4j ready in {starter.seconds:.1f} s")
         for n in config.sizes:
             bench_size(n, config, work, results, starter)
-        if config.cold_runs:
+        # The cold cases are the embedded store's (issue 13): a Neo4j-only run
+        # has no embedded store to start them on.
+        if config.cold_runs and "embedded" in config.stores:
             say(f"cold processes x{config.cold_runs}")
             results.cold = bench_cold.cold_runs(
                 work,
